@@ -1,0 +1,136 @@
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/**
+ * Alerting and action-logging options shared by `BreakGlassRole`, `BreakGlassUser`,
+ * `BreakGlassLoginAlert` and `BreakGlassLogActions`. Prop names follow the awslabs construct
+ * (seed 001) where it had one.
+ */
+export interface BreakGlassAlertingOptions {
+  /**
+   * Email addresses subscribed to the alert topic (SNS, encrypted with a customer-managed KMS key).
+   * Recipients must confirm the subscription.
+   * @default - no email subscriptions (the topic still exists; see `alertTopic` to subscribe)
+   */
+  readonly loginAlertEmails?: string[];
+
+  /**
+   * Custom alert text with `<placeholder>` fields (see the README for the list: `username`,
+   * `principal`, `account`, `eventTime`, `region`, `eventId`, `requestId`, `ip`, `userAgent`,
+   * `result`, `roleArn`, `sessionName`, `sourceIdentity`, `mfa`, `errorCode`, `eventName`).
+   * An unknown placeholder is a validation error.
+   * @default - a built-in summary naming who, how, where, when and the result
+   */
+  readonly message?: string;
+
+  /**
+   * Also write every way-in event to a CloudWatch log group in the main region.
+   * @default false
+   */
+  readonly createLoginLogGroup?: boolean;
+
+  /**
+   * Log every API call made with a break-glass session to a central log group:
+   * `true` = all, `'read'` = read-only calls, `'write'` = mutating calls, `false` = none.
+   * @default true
+   */
+  readonly logActions?: boolean | 'read' | 'write';
+
+  /**
+   * Only log actions of these service prefixes (`iam`, `kms`, `s3`, …).
+   * @default - every service
+   */
+  readonly logServices?: string[];
+
+  /**
+   * Retention of every log group the constructs create.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly retention?: logs.RetentionDays;
+
+  /**
+   * Regions where ways in are watched. `['*']` = every Region of the partition a user can enable.
+   * Each Region other than the stack's own gets its own stack (own `env`) forwarding to the central
+   * bus in the main Region. The role's trust policy only allows `sts:AssumeRole` in these Regions.
+   * @default ['*']
+   */
+  readonly regions?: string[];
+
+  /**
+   * Central event bus in the main Region that receives forwarded events and holds the alert and
+   * log rules.
+   * @default - a new bus
+   */
+  readonly eventBus?: events.IEventBus;
+
+  /**
+   * Slack alerts without a Lambda: EventBridge Connection (token read from Secrets Manager at deploy
+   * time, never in the template) + API destination + input transformer (Block Kit).
+   * @default - no Slack alerts
+   */
+  readonly slack?: SlackAlertOptions;
+
+  /**
+   * Generic webhooks (EventBridge API destinations).
+   * @default - none
+   */
+  readonly webhooks?: WebhookAlertOptions[];
+
+  /**
+   * Bring-your-own SNS topics that also receive alerts.
+   * @default - none
+   */
+  readonly alertTopics?: sns.ITopic[];
+
+  /**
+   * Bring-your-own SQS queues that also receive alerts.
+   * @default - none
+   */
+  readonly alertQueues?: sqs.IQueue[];
+
+  /**
+   * Bring-your-own Lambda functions that also receive alerts.
+   * @default - none
+   */
+  readonly alertFunctions?: lambda.IFunction[];
+
+  /**
+   * Create a multi-region CloudTrail trail (with an encrypted bucket). CloudTrail → EventBridge
+   * delivery needs a trail; when false, a synth-time info annotation says one is required.
+   * @default false
+   */
+  readonly createTrail?: boolean;
+}
+
+export interface SlackAlertOptions {
+  /** Channel id or name the bot posts to (`C0123456789` or `#incidents`). */
+  readonly channel: string;
+  /** Secret holding the bot token (`xoxb-…`); its value is resolved by CloudFormation at deploy time. */
+  readonly tokenSecret: secretsmanager.ISecret;
+  /**
+   * JSON key inside the secret that holds the token.
+   * @default - the whole secret string is the token
+   */
+  readonly tokenSecretJsonField?: string;
+}
+
+export interface WebhookAlertOptions {
+  /** HTTPS endpoint that receives a POST per alert. */
+  readonly url: string;
+  /**
+   * Header name for the API key.
+   * @default 'Authorization'
+   */
+  readonly headerName?: string;
+  /** Secret holding the header value. */
+  readonly secret: secretsmanager.ISecret;
+  /**
+   * Requests per second the destination may receive.
+   * @default 10
+   */
+  readonly rateLimitPerSecond?: number;
+}

@@ -1,0 +1,38 @@
+// Public API of the `breakglass` package. Re-exports by name only; one section per area, each edited
+// only by whoever owns that area.
+
+// --- engines: shared ---
+export { BreakGlassError } from './engines/errors.js';
+export {
+  ALL_REGIONS,
+  DEFAULT_ENABLED_REGIONS,
+  OPT_IN_REGIONS,
+  GLOBAL_EVENTS_REGION,
+  expandRegions,
+  isRegionCode,
+} from './engines/regions.js';
+export { TAG_BREAKGLASS_ROLE, TAG_BREAKGLASS_USER, REASON_TAG_KEYS } from './engines/conventions.js';
+export {
+  type CloudTrailRecord,
+  type EventBridgeEvent,
+  isCloudTrailRecord,
+  toEventBridgeEvent,
+} from './engines/cloudtrail/index.js';
+
+// --- engines: event-pattern / input-transformer ---
+
+// --- engines: iam-policy / cfn ---
+
+// --- constructs ---
+export { BreakGlassValidationError } from './constructs/errors.js';
+export type {
+  BreakGlassAlertingOptions,
+  SlackAlertOptions,
+  WebhookAlertOptions,
+} from './constructs/alerting-props.js';
+
+// --- config ---
+
+// --- simulator ---
+
+// --- report ---

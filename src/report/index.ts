@@ -1,0 +1,2 @@
+// Filled by its issue; re-exports by name only.
+export {};
