@@ -1,0 +1,140 @@
+/**
+ * Config-file form of `BreakGlassAlertingOptions` (src/constructs/alerting-props.ts): the same prop
+ * names; CDK objects become strings (ARNs / names / day counts). Created by the foundation work as a
+ * placeholder; owned by the alerting work from here on.
+ */
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import type { BreakGlassAlertingOptions } from '../constructs/alerting-props.js';
+
+/** Every value `logs.RetentionDays` allows (days; 9999 = never expire). */
+export const RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter(
+  (v): v is number => typeof v === 'number',
+);
+
+const secretRef = z
+  .string()
+  .min(1)
+  .describe('Secrets Manager secret: full ARN (arn:aws:secretsmanager:…) or secret name');
+
+const arn = (service: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^arn:aws[a-z-]*:${service}:`),
+      `must be an ARN of service '${service}' (arn:aws:${service}:…)`,
+    );
+
+/** Alerting/logging fields shared by `role` and `users` (same names as `BreakGlassAlertingOptions`). */
+export const alertingSchema = z.object({
+  loginAlertEmails: z.array(z.email()).optional().describe('Email addresses subscribed to the alert topic'),
+  message: z.string().optional().describe('Custom alert text with <placeholder> fields'),
+  createLoginLogGroup: z.boolean().optional().describe('Also log every way-in event to CloudWatch Logs'),
+  logActions: z
+    .union([z.boolean(), z.enum(['read', 'write'])])
+    .optional()
+    .describe("Log API calls of break-glass sessions: true, false, 'read' or 'write'"),
+  logServices: z
+    .array(z.string().regex(/^[a-z0-9-]+$/))
+    .optional()
+    .describe('Only log these service prefixes'),
+  retention: z
+    .number()
+    .int()
+    .refine((n) => RETENTION_DAYS.includes(n), {
+      message: `must be one of ${RETENTION_DAYS.join(', ')} (days; 9999 = never expire)`,
+    })
+    .optional()
+    .describe('Retention of every log group, in days'),
+  regions: z
+    .array(z.string())
+    .optional()
+    .describe("Regions where ways in are watched and the role may be assumed; ['*'] = every region"),
+  eventBus: arn('events').optional().describe('ARN of an existing central event bus'),
+  slack: z
+    .object({
+      channel: z.string().min(1),
+      tokenSecret: secretRef,
+      tokenSecretJsonField: z.string().optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Slack alerts (bot token read from Secrets Manager at deploy time)'),
+  webhooks: z
+    .array(
+      z
+        .object({
+          url: z.string().regex(/^https:\/\//, 'must start with https://'),
+          headerName: z.string().optional(),
+          secret: secretRef,
+          rateLimitPerSecond: z.number().int().positive().optional(),
+        })
+        .strict(),
+    )
+    .optional()
+    .describe('Generic webhooks (EventBridge API destinations)'),
+  alertTopics: z
+    .array(arn('sns'))
+    .optional()
+    .describe('ARNs of existing SNS topics that also receive alerts'),
+  alertQueues: z
+    .array(arn('sqs'))
+    .optional()
+    .describe('ARNs of existing SQS queues that also receive alerts'),
+  alertFunctions: z
+    .array(arn('lambda'))
+    .optional()
+    .describe('ARNs of existing Lambda functions that also receive alerts'),
+  createTrail: z.boolean().optional().describe('Create a multi-region CloudTrail trail'),
+});
+
+export type AlertingConfig = z.infer<typeof alertingSchema>;
+
+function secret(scope: Construct, id: string, ref: string): secretsmanager.ISecret {
+  return ref.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, ref)
+    : secretsmanager.Secret.fromSecretNameV2(scope, id, ref);
+}
+
+/**
+ * Turns the config form into construct props. Imported resources are created under a child
+ * construct `AlertingImports` of `scope`.
+ */
+export function toAlertingOptions(scope: Construct, cfg: AlertingConfig): BreakGlassAlertingOptions {
+  const imports = new Construct(scope, 'AlertingImports');
+  return {
+    loginAlertEmails: cfg.loginAlertEmails,
+    message: cfg.message,
+    createLoginLogGroup: cfg.createLoginLogGroup,
+    logActions: cfg.logActions,
+    logServices: cfg.logServices,
+    retention: cfg.retention as logs.RetentionDays | undefined,
+    regions: cfg.regions,
+    eventBus: cfg.eventBus ? events.EventBus.fromEventBusArn(imports, 'EventBus', cfg.eventBus) : undefined,
+    slack: cfg.slack
+      ? {
+          channel: cfg.slack.channel,
+          tokenSecret: secret(imports, 'SlackToken', cfg.slack.tokenSecret),
+          tokenSecretJsonField: cfg.slack.tokenSecretJsonField,
+        }
+      : undefined,
+    webhooks: cfg.webhooks?.map((w, i) => ({
+      url: w.url,
+      headerName: w.headerName,
+      secret: secret(imports, `Webhook${i}Secret`, w.secret),
+      rateLimitPerSecond: w.rateLimitPerSecond,
+    })),
+    alertTopics: cfg.alertTopics?.map((a, i) => sns.Topic.fromTopicArn(imports, `Topic${i}`, a)),
+    alertQueues: cfg.alertQueues?.map((a, i) => sqs.Queue.fromQueueArn(imports, `Queue${i}`, a)),
+    alertFunctions: cfg.alertFunctions?.map((a, i) =>
+      lambda.Function.fromFunctionArn(imports, `Function${i}`, a),
+    ),
+    createTrail: cfg.createTrail,
+  };
+}
