@@ -1,0 +1,611 @@
+/**
+ * Break-glass sessions from CloudTrail records: records in, sessions out, no I/O.
+ *
+ * A session starts at a way in — AssumeRole / AssumeRoleWithSAML / AssumeRoleWithWebIdentity into a
+ * break-glass role, ConsoleLogin of a break-glass IAM user, or a console SwitchRole into the role — and
+ * collects every later call made with the credentials it produced, following role chaining out of
+ * the session (credentials issued to a session's calls stay in the session), across Regions and
+ * accounts. Calls made with break-glass credentials whose way in is not in the input (it happened
+ * before the scanned window) become a session whose way in is `Unseen`.
+ *
+ * Linking, strongest first (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html):
+ *  1. `userIdentity.accessKeyId` of a call = `responseElements.credentials.accessKeyId` of the way in;
+ *  2. `userIdentity.arn` of a call = `responseElements.assumedRoleUser.arn` (console sessions have
+ *     keys we never see issued);
+ *  3. `userIdentity.sessionContext.sourceIdentity` = the session's source identity, for a role the
+ *     session chained into (source identity is immutable through role chaining).
+ */
+import type { CloudTrailRecord } from './record.js';
+import {
+  iamActionOf,
+  isReadLevel,
+  isWriteLevel,
+  riskOf,
+  type AccessLevel,
+  type ActionClassifier,
+  type RiskCategory,
+} from './actions.js';
+
+/** Who counts as break-glass. */
+export interface SessionPrincipals {
+  /** Role ARNs (any path) or bare role names (match in every account). */
+  readonly roleArns: readonly string[];
+  /** IAM user names or user ARNs. */
+  readonly userNames: readonly string[];
+}
+
+export interface SessionOptions {
+  readonly principals: SessionPrincipals;
+  /** Access level of `service:action`; unknown actions are `Unknown`. */
+  readonly classify?: ActionClassifier;
+}
+
+export type WayIn =
+  | 'AssumeRole'
+  | 'AssumeRoleWithSAML'
+  | 'AssumeRoleWithWebIdentity'
+  | 'ConsoleLogin'
+  | 'SwitchRole'
+  /** Calls by a break-glass IAM user with no console sign-in in the input (long-term access key). */
+  | 'AccessKey'
+  /** Calls with break-glass role credentials issued before the input starts. */
+  | 'Unseen';
+
+export interface SessionPerson {
+  /** ARN of the caller of the way in (IAM user, assumed role, SSO role session, federated user). */
+  readonly arn?: string;
+  /** `userIdentity.type` of the caller (IAMUser, AssumedRole, SAMLUser, WebIdentityUser, Root). */
+  readonly type?: string;
+  /** IAM user name, SAML/web identity user name, or the role session name. */
+  readonly name?: string;
+  /** IAM Identity Center user, when the caller is an `AWSReservedSSO_*` role session. */
+  readonly ssoUser?: string;
+  readonly accountId?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  /** MFA as CloudTrail reports it (federated sessions say false even when the IdP used MFA). */
+  readonly mfa?: boolean;
+}
+
+export interface SessionAction {
+  readonly time: string;
+  readonly eventId?: string;
+  readonly eventSource: string;
+  readonly eventName: string;
+  readonly service: string;
+  readonly action: string;
+  readonly accessLevel: AccessLevel;
+  readonly region: string;
+  readonly account?: string;
+  /** Role whose credentials made the call (differs from the session's role after chaining). */
+  readonly roleArn?: string;
+  readonly sourceIp?: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly risk?: { readonly category: RiskCategory; readonly reason: string };
+}
+
+export interface SessionCounts {
+  readonly total: number;
+  /** List + Read. */
+  readonly read: number;
+  /** Write + Permissions management + Tagging. */
+  readonly write: number;
+  readonly failed: number;
+  readonly byLevel: Readonly<Record<AccessLevel, number>>;
+}
+
+export interface Session {
+  /** `S1`, `S2`, … in order of start. */
+  readonly id: string;
+  /** `failed` when the way in itself failed (denied AssumeRole, failed console sign-in). */
+  readonly status: 'succeeded' | 'failed';
+  /** The break-glass principal: role ARN or IAM user ARN/name. */
+  readonly principal: string;
+  readonly roleArn?: string;
+  readonly userName?: string;
+  readonly wayIn: WayIn;
+  readonly person: SessionPerson;
+  readonly sourceIdentity?: string;
+  readonly sessionName?: string;
+  /** Session tags of the way in (`requestParameters.tags`), e.g. Reason and Ticket. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly start: string;
+  readonly end: string;
+  readonly durationSeconds: number;
+  readonly regions: readonly string[];
+  readonly accounts: readonly string[];
+  /** Roles the session chained into. */
+  readonly chainedRoles: readonly string[];
+  readonly accessKeyIds: readonly string[];
+  readonly counts: SessionCounts;
+  /** Risky calls in time order. */
+  readonly risky: readonly SessionAction[];
+  /** Every call in time order, the way in first. */
+  readonly actions: readonly SessionAction[];
+  /** Why the way in failed. */
+  readonly failure?: { readonly errorCode?: string; readonly errorMessage?: string };
+}
+
+const STS_WAYS_IN = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity']);
+const STS_ISSUERS = new Set([...STS_WAYS_IN, 'GetFederationToken', 'GetSessionToken']);
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+/** `123456789012:RoleName` for a role or assumed-role ARN; `*:RoleName` for a bare name. */
+export function roleKeyOf(arnOrName: string): string | undefined {
+  const m = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}|\*)?:(?:role\/(?:.*\/)?([^/]+)|assumed-role\/([^/]+)\/.*)$/.exec(
+    arnOrName.trim(),
+  );
+  if (m) return `${m[1] ?? '*'}:${m[2] ?? m[3]}`;
+  if (/^[\w+=,.@-]+$/.test(arnOrName.trim())) return `*:${arnOrName.trim()}`;
+  return undefined;
+}
+
+function userKeyOf(arnOrName: string): string | undefined {
+  const m = /^arn:aws[\w-]*:iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/.exec(arnOrName.trim());
+  if (m) return `${m[1]}:${m[2]}`;
+  if (/^[\w+=,.@-]+$/.test(arnOrName.trim())) return `*:${arnOrName.trim()}`;
+  return undefined;
+}
+
+class Matcher {
+  private readonly roles = new Set<string>();
+  private readonly users = new Set<string>();
+  constructor(p: SessionPrincipals) {
+    for (const r of p.roleArns) {
+      const k = roleKeyOf(r);
+      if (k) this.roles.add(k);
+    }
+    for (const u of p.userNames) {
+      const k = userKeyOf(u);
+      if (k) this.users.add(k);
+    }
+  }
+  role(arn: string | undefined): boolean {
+    if (!arn) return false;
+    const k = roleKeyOf(arn);
+    if (!k) return false;
+    return this.roles.has(k) || this.roles.has(`*:${k.slice(k.indexOf(':') + 1)}`);
+  }
+  user(accountId: string | undefined, name: string | undefined): boolean {
+    if (!name) return false;
+    return this.users.has(`*:${name}`) || (accountId !== undefined && this.users.has(`${accountId}:${name}`));
+  }
+}
+
+/** The role an STS way in targets: request, then `resources`, then a denied call's error message. */
+function targetRoleOf(r: CloudTrailRecord): string | undefined {
+  const fromRequest = str(r.requestParameters?.['roleArn']);
+  if (fromRequest) return fromRequest;
+  const res = r.resources?.find((x) => x.type === 'AWS::IAM::Role' && x.ARN);
+  if (res?.ARN) return res.ARN;
+  // AccessDenied records carry no request parameters; the message names the role:
+  // "... is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::…:role/…"
+  const m = /on resource:\s*(arn:aws[\w-]*:iam::\d{12}:role\/\S+?)(?:\s|$|\s*because)/.exec(r.errorMessage ?? '');
+  return m?.[1];
+}
+
+function issuedKeyOf(r: CloudTrailRecord): string | undefined {
+  return str(obj(r.responseElements?.['credentials'])?.['accessKeyId']);
+}
+function assumedArnOf(r: CloudTrailRecord): string | undefined {
+  return (
+    str(obj(r.responseElements?.['assumedRoleUser'])?.['arn']) ??
+    str(obj(r.responseElements?.['federatedUser'])?.['arn'])
+  );
+}
+function callerKeyOf(r: CloudTrailRecord): string | undefined {
+  return str(r.userIdentity?.accessKeyId);
+}
+function issuerArnOf(r: CloudTrailRecord): string | undefined {
+  return str(r.userIdentity?.sessionContext?.sessionIssuer?.arn);
+}
+function failedOf(r: CloudTrailRecord): boolean {
+  if (r.errorCode) return true;
+  const outcome = r.responseElements?.[r.eventName];
+  return outcome === 'Failure';
+}
+function tagsOf(r: CloudTrailRecord): Record<string, string> {
+  const out: Record<string, string> = {};
+  const tags = r.requestParameters?.['tags'];
+  if (Array.isArray(tags)) {
+    for (const t of tags) {
+      const o = obj(t);
+      const k = str(o?.['key']) ?? str(o?.['Key']);
+      const v = o?.['value'] ?? o?.['Value'];
+      if (k && typeof v === 'string') out[k] = v;
+    }
+  }
+  return out;
+}
+function timeOf(r: CloudTrailRecord): number {
+  const t = Date.parse(r.eventTime);
+  return Number.isNaN(t) ? 0 : t;
+}
+function isWayInEvent(r: CloudTrailRecord): boolean {
+  return (
+    (r.eventSource === 'sts.amazonaws.com' && STS_ISSUERS.has(r.eventName)) ||
+    r.eventSource === 'signin.amazonaws.com'
+  );
+}
+
+function personOf(r: CloudTrailRecord): SessionPerson {
+  const ui = r.userIdentity;
+  const arn = str(ui?.arn);
+  const assumed = arn ? /:assumed-role\/([^/]+)\/(.+)$/.exec(arn) : null;
+  const sso = assumed && assumed[1]!.startsWith('AWSReservedSSO_') ? assumed[2] : undefined;
+  const mfaAttr = ui?.sessionContext?.attributes?.mfaAuthenticated;
+  const mfaUsed = str(r.additionalEventData?.['MFAUsed']);
+  const mfa =
+    mfaUsed !== undefined
+      ? mfaUsed.toLowerCase() === 'yes'
+      : mfaAttr !== undefined
+        ? String(mfaAttr) === 'true'
+        : undefined;
+  const p: Record<string, unknown> = {
+    arn,
+    type: str(ui?.type),
+    name: str(ui?.userName) ?? assumed?.[2],
+    ssoUser: sso,
+    accountId: str(ui?.accountId) ?? r.recipientAccountId,
+    sourceIp: str(r.sourceIPAddress),
+    userAgent: str(r.userAgent),
+    mfa,
+  };
+  for (const k of Object.keys(p)) if (p[k] === undefined) delete p[k];
+  return p as SessionPerson;
+}
+
+interface Draft {
+  status: 'succeeded' | 'failed';
+  principal: string;
+  roleArn?: string;
+  userName?: string;
+  wayIn: WayIn;
+  person: SessionPerson;
+  sourceIdentity?: string;
+  sessionName?: string;
+  tags: Record<string, string>;
+  chainedRoles: Set<string>;
+  accessKeyIds: Set<string>;
+  records: CloudTrailRecord[];
+  failure?: { errorCode?: string; errorMessage?: string };
+  first: number;
+}
+
+/**
+ * Reconstructs break-glass sessions. Sessions come out in order of start (then way-in event id);
+ * within a session, calls are in time order (ties: way-in events first, then event id).
+ */
+export function buildSessions(records: readonly CloudTrailRecord[], options: SessionOptions): Session[] {
+  const match = new Matcher(options.principals);
+  const indexed = records.map((r, i) => ({ r, i, t: timeOf(r) }));
+  indexed.sort(
+    (a, b) =>
+      a.t - b.t ||
+      Number(!isWayInEvent(a.r)) - Number(!isWayInEvent(b.r)) ||
+      (a.r.eventID ?? '').localeCompare(b.r.eventID ?? '') ||
+      a.i - b.i,
+  );
+  const sorted = indexed.map((x) => x.r);
+
+  // Phase A: who issued which key (time-independent, so same-second ordering cannot break chains).
+  const keyIssuer = new Map<string, CloudTrailRecord>();
+  for (const r of sorted) {
+    if (r.eventSource !== 'sts.amazonaws.com' || !STS_ISSUERS.has(r.eventName) || r.errorCode) continue;
+    const k = issuedKeyOf(r);
+    if (k && !keyIssuer.has(k)) keyIssuer.set(k, r);
+  }
+  const isTrackedStsWayIn = (r: CloudTrailRecord): boolean =>
+    r.eventSource === 'sts.amazonaws.com' && STS_WAYS_IN.has(r.eventName) && match.role(targetRoleOf(r));
+  /** The topmost tracked way-in above an STS event, following caller key → issuing event. */
+  const rootMemo = new Map<CloudTrailRecord, CloudTrailRecord | null>();
+  const rootOf = (r: CloudTrailRecord): CloudTrailRecord | undefined => {
+    const seen = new Set<CloudTrailRecord>();
+    let cur: CloudTrailRecord | undefined = r;
+    let root: CloudTrailRecord | undefined;
+    const chain: CloudTrailRecord[] = [];
+    while (cur && !seen.has(cur)) {
+      seen.add(cur);
+      if (rootMemo.has(cur)) {
+        root = rootMemo.get(cur) ?? root;
+        break;
+      }
+      chain.push(cur);
+      if (isTrackedStsWayIn(cur)) root = cur;
+      const k = callerKeyOf(cur);
+      cur = k ? keyIssuer.get(k) : undefined;
+    }
+    // Topmost wins: memoise every event on the walked chain with the topmost root found.
+    for (const c of chain) if (!rootMemo.has(c)) rootMemo.set(c, root ?? null);
+    return root;
+  };
+
+  const drafts: Draft[] = [];
+  const byRoot = new Map<CloudTrailRecord, Draft>();
+  const byKey = new Map<string, Draft>();
+  const byArn = new Map<string, Draft>();
+  const userOpen = new Map<string, Draft>();
+  const bySourceIdentity = new Map<string, Draft>();
+
+  const open = (r: CloudTrailRecord, wayIn: WayIn, principal: string, failed: boolean): Draft => {
+    const d: Draft = {
+      status: failed ? 'failed' : 'succeeded',
+      principal,
+      wayIn,
+      person: personOf(r),
+      tags: tagsOf(r),
+      chainedRoles: new Set(),
+      accessKeyIds: new Set(),
+      records: [],
+      first: drafts.length,
+    };
+    if (failed) {
+      const failure: { errorCode?: string; errorMessage?: string } = {};
+      if (r.errorCode) failure.errorCode = r.errorCode;
+      if (r.errorMessage) failure.errorMessage = r.errorMessage;
+      d.failure = failure;
+    }
+    drafts.push(d);
+    return d;
+  };
+  const link = (d: Draft, r: CloudTrailRecord): void => {
+    const k = issuedKeyOf(r);
+    if (k) {
+      byKey.set(k, d);
+      d.accessKeyIds.add(k);
+    }
+    const a = assumedArnOf(r);
+    if (a) byArn.set(a, d);
+    const sid =
+      str(r.requestParameters?.['sourceIdentity']) ??
+      str(r.responseElements?.['sourceIdentity']) ??
+      str(r.userIdentity?.sessionContext?.sourceIdentity);
+    if (sid) {
+      d.sourceIdentity ??= sid;
+      bySourceIdentity.set(sid, d);
+    }
+  };
+
+  // Phase A': open a draft per root way in and hand it every key issued down its chain, before any
+  // call is attributed (keys are unique, so this needs no time order).
+  for (const r of sorted) {
+    if (r.eventSource !== 'sts.amazonaws.com' || !STS_ISSUERS.has(r.eventName)) continue;
+    const root = rootOf(r);
+    if (!root) continue;
+    let d = byRoot.get(root);
+    if (!d) {
+      const target = targetRoleOf(root) ?? 'unknown role';
+      d = open(root, root.eventName as WayIn, target, failedOf(root));
+      d.roleArn = target;
+      const sessionName = str(root.requestParameters?.['roleSessionName']);
+      if (sessionName) d.sessionName = sessionName;
+      if (root.eventName !== 'AssumeRole') {
+        // Federated callers: the person is the SAML / web identity subject.
+        const name = str(root.userIdentity?.userName) ?? str(root.userIdentity?.principalId);
+        if (name) d.person = { ...d.person, name };
+      }
+      byRoot.set(root, d);
+    }
+    const k = failedOf(r) ? undefined : issuedKeyOf(r);
+    if (k) {
+      byKey.set(k, d);
+      d.accessKeyIds.add(k);
+    }
+  }
+
+  for (const r of sorted) {
+    const ui = r.userIdentity;
+    // STS way in: root of a chain, or a chained call inside a session.
+    if (r.eventSource === 'sts.amazonaws.com' && STS_ISSUERS.has(r.eventName)) {
+      const root = rootOf(r);
+      const d = root ? byRoot.get(root) : undefined;
+      if (d) {
+        d.records.push(r);
+        if (root !== r) {
+          const target = targetRoleOf(r);
+          if (target && !failedOf(r)) d.chainedRoles.add(target);
+        }
+        if (!failedOf(r)) link(d, r);
+        continue;
+      }
+    }
+    if (r.eventSource === 'signin.amazonaws.com' && r.eventName === 'ConsoleLogin' && ui?.type === 'IAMUser') {
+      if (match.user(str(ui.accountId) ?? r.recipientAccountId, str(ui.userName))) {
+        const failed = failedOf(r);
+        const d = open(r, 'ConsoleLogin', str(ui.arn) ?? str(ui.userName)!, failed);
+        d.userName = str(ui.userName);
+        d.records.push(r);
+        const key = `${str(ui.accountId) ?? r.recipientAccountId ?? ''}:${ui.userName}`;
+        if (!failed) userOpen.set(key, d);
+        continue;
+      }
+    }
+    if (r.eventSource === 'signin.amazonaws.com' && r.eventName === 'SwitchRole') {
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html: the role
+      // switched to is in additionalEventData.SwitchTo.
+      const target = str(r.additionalEventData?.['SwitchTo']);
+      if (match.role(target)) {
+        const failed = failedOf(r);
+        const d = open(r, 'SwitchRole', target!, failed);
+        d.roleArn = target;
+        d.records.push(r);
+        const who = str(ui?.userName) ?? personOf(r).name;
+        const rk = roleKeyOf(target!);
+        if (!failed && who && rk) {
+          const [acct, role] = rk.split(':');
+          d.sessionName = who;
+          byArn.set(`arn:aws:sts::${acct}:assumed-role/${role}/${who}`, d);
+        }
+        continue;
+      }
+    }
+
+    // A call: find the session whose credentials made it.
+    const key = callerKeyOf(r);
+    let d = key ? byKey.get(key) : undefined;
+    if (!d && ui?.type === 'AssumedRole' && ui.arn) d = byArn.get(ui.arn);
+    const sid = str(ui?.sessionContext?.sourceIdentity);
+    if (!d && sid) {
+      const s = bySourceIdentity.get(sid);
+      const issuer = issuerArnOf(r);
+      if (s && issuer && (match.role(issuer) || [...s.chainedRoles].some((c) => roleKeyOf(c) === roleKeyOf(issuer))))
+        d = s;
+    }
+    if (!d && ui?.type === 'IAMUser' && match.user(str(ui.accountId) ?? r.recipientAccountId, str(ui.userName))) {
+      const uk = `${str(ui.accountId) ?? r.recipientAccountId ?? ''}:${ui.userName}`;
+      d = userOpen.get(uk);
+      if (!d) {
+        d = open(r, 'AccessKey', str(ui.arn) ?? str(ui.userName)!, false);
+        d.userName = str(ui.userName);
+        userOpen.set(uk, d);
+      }
+    }
+    if (!d && ui?.type === 'AssumedRole' && match.role(issuerArnOf(r))) {
+      d = open(r, 'Unseen', issuerArnOf(r)!, false);
+      d.roleArn = issuerArnOf(r);
+      const assumed = ui.arn ? /:assumed-role\/[^/]+\/(.+)$/.exec(ui.arn) : null;
+      if (assumed) d.sessionName = assumed[1];
+      if (key) {
+        byKey.set(key, d);
+        d.accessKeyIds.add(key);
+      }
+      if (ui.arn) byArn.set(ui.arn, d);
+      if (sid) {
+        d.sourceIdentity = sid;
+        bySourceIdentity.set(sid, d);
+      }
+    }
+    if (!d) continue;
+    d.records.push(r);
+    // Credentials issued to a session's call (role chaining by a user session, GetSessionToken) stay in it.
+    if (r.eventSource === 'sts.amazonaws.com' && STS_ISSUERS.has(r.eventName) && !failedOf(r)) {
+      const target = targetRoleOf(r);
+      if (target) d.chainedRoles.add(target);
+      link(d, r);
+    }
+  }
+
+  const classify = options.classify ?? (() => undefined);
+  const finished = drafts
+    .filter((d) => d.records.length > 0)
+    .map((d) => finish(d, classify))
+    .sort((a, b) => a.startMs - b.startMs || a.order - b.order);
+  return finished.map((f, i) => ({ id: `S${i + 1}`, ...f.session }));
+}
+
+function finish(
+  d: Draft,
+  classify: ActionClassifier,
+): { session: Omit<Session, 'id'>; startMs: number; order: number } {
+  const byLevel: Record<AccessLevel, number> = {
+    List: 0,
+    Read: 0,
+    Write: 0,
+    'Permissions management': 0,
+    Tagging: 0,
+    Unknown: 0,
+  };
+  let read = 0;
+  let write = 0;
+  let failed = 0;
+  const regions = new Set<string>();
+  const accounts = new Set<string>();
+  const actions: SessionAction[] = d.records.map((r, i) => {
+    const a = iamActionOf(r);
+    const level = classify(a.service, a.action) ?? 'Unknown';
+    byLevel[level] += 1;
+    if (isReadLevel(level)) read += 1;
+    if (isWriteLevel(level)) write += 1;
+    const isFailed = failedOf(r);
+    if (isFailed) failed += 1;
+    regions.add(r.awsRegion);
+    const account = r.recipientAccountId ?? str(r.userIdentity?.accountId);
+    if (account) accounts.add(account);
+    // The way in itself (first record) is not "role chaining".
+    const risk = i === 0 && d.wayIn !== 'Unseen' && d.wayIn !== 'AccessKey' ? undefined : riskOf(r, a, level);
+    const out: Record<string, unknown> = {
+      time: r.eventTime,
+      eventId: r.eventID,
+      eventSource: r.eventSource,
+      eventName: r.eventName,
+      service: a.service,
+      action: a.action,
+      accessLevel: level,
+      region: r.awsRegion,
+      account,
+      roleArn: issuerArnOf(r),
+      sourceIp: str(r.sourceIPAddress),
+      errorCode: r.errorCode ?? (isFailed ? 'Failure' : undefined),
+      errorMessage: r.errorMessage,
+      risk,
+    };
+    for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+    return out as unknown as SessionAction;
+  });
+  const startMs = timeOf(d.records[0]!);
+  const endMs = timeOf(d.records[d.records.length - 1]!);
+  const session: Record<string, unknown> = {
+    status: d.status,
+    principal: d.principal,
+    roleArn: d.roleArn,
+    userName: d.userName,
+    wayIn: d.wayIn,
+    person: d.person,
+    sourceIdentity: d.sourceIdentity,
+    sessionName: d.sessionName,
+    tags: d.tags,
+    start: d.records[0]!.eventTime,
+    end: d.records[d.records.length - 1]!.eventTime,
+    durationSeconds: Math.max(0, Math.round((endMs - startMs) / 1000)),
+    regions: [...regions].sort(),
+    accounts: [...accounts].sort(),
+    chainedRoles: [...d.chainedRoles].sort(),
+    accessKeyIds: [...d.accessKeyIds],
+    counts: { total: actions.length, read, write, failed, byLevel },
+    risky: actions.filter((a) => a.risk),
+    actions,
+    failure: d.failure,
+  };
+  for (const k of Object.keys(session)) if (session[k] === undefined) delete session[k];
+  return { session: session as unknown as Omit<Session, 'id'>, startMs, order: d.first };
+}
+
+/** What to fetch in a second pass: every credential the sessions used (for SQL prefilters). */
+export interface SessionSelectors {
+  readonly accessKeyIds: readonly string[];
+  readonly assumedRoleArns: readonly string[];
+  readonly sourceIdentities: readonly string[];
+}
+
+/**
+ * The credentials the way-in events hand out, for a second, narrower query: run `buildSessions` on
+ * the STS and sign-in events only, then fetch every call made with these.
+ */
+export function selectorsOf(sessions: readonly Session[], wayInRecords: readonly CloudTrailRecord[]): SessionSelectors {
+  const keys = new Set<string>();
+  const arns = new Set<string>();
+  const sids = new Set<string>();
+  const inSession = new Set<string>();
+  for (const s of sessions) {
+    for (const k of s.accessKeyIds) keys.add(k);
+    if (s.sourceIdentity) sids.add(s.sourceIdentity);
+    for (const a of s.actions) if (a.eventId) inSession.add(a.eventId);
+  }
+  for (const r of wayInRecords) {
+    if (!r.eventID || !inSession.has(r.eventID)) continue;
+    const a = assumedArnOf(r);
+    if (a) arns.add(a);
+  }
+  return {
+    accessKeyIds: [...keys].sort(),
+    assumedRoleArns: [...arns].sort(),
+    sourceIdentities: [...sids].sort(),
+  };
+}
