@@ -22,6 +22,19 @@ export {
 // --- engines: event-pattern / input-transformer ---
 
 // --- engines: iam-policy / cfn ---
+export {
+  PolicyError,
+  type ContextValue,
+  type Decision,
+  type PolicyDocument,
+  type AssumeRoleRequest,
+  type TrustEvaluation,
+  type PolicyRequest,
+  evaluateTrustPolicy,
+  evaluatePolicyStatements,
+  parsePolicyDocument,
+  trustRequestContext,
+} from './engines/iam-policy/index.js';
 
 // --- constructs ---
 export { BreakGlassValidationError } from './constructs/errors.js';
