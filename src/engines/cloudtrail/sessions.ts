@@ -127,11 +127,20 @@ export interface Session {
   readonly failure?: { readonly errorCode?: string; readonly errorMessage?: string };
 }
 
+/**
+ * Temporary credentials live at most 36 hours (GetFederationToken; roles at most 12 hours):
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html. A key seen outside
+ * that window after its issue is someone else's (documentation samples reuse placeholder keys).
+ */
+const MAX_CREDENTIAL_LIFETIME_MS = 36 * 3600 * 1000;
+
 const STS_WAYS_IN = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity']);
 const STS_ISSUERS = new Set([...STS_WAYS_IN, 'GetFederationToken', 'GetSessionToken']);
 
 function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -139,9 +148,10 @@ function str(v: unknown): string | undefined {
 
 /** `123456789012:RoleName` for a role or assumed-role ARN; `*:RoleName` for a bare name. */
 export function roleKeyOf(arnOrName: string): string | undefined {
-  const m = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}|\*)?:(?:role\/(?:.*\/)?([^/]+)|assumed-role\/([^/]+)\/.*)$/.exec(
-    arnOrName.trim(),
-  );
+  const m =
+    /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}|\*)?:(?:role\/(?:.*\/)?([^/]+)|assumed-role\/([^/]+)\/.*)$/.exec(
+      arnOrName.trim(),
+    );
   if (m) return `${m[1] ?? '*'}:${m[2] ?? m[3]}`;
   if (/^[\w+=,.@-]+$/.test(arnOrName.trim())) return `*:${arnOrName.trim()}`;
   return undefined;
@@ -187,7 +197,9 @@ function targetRoleOf(r: CloudTrailRecord): string | undefined {
   if (res?.ARN) return res.ARN;
   // AccessDenied records carry no request parameters; the message names the role:
   // "... is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::…:role/…"
-  const m = /on resource:\s*(arn:aws[\w-]*:iam::\d{12}:role\/\S+?)(?:\s|$|\s*because)/.exec(r.errorMessage ?? '');
+  const m = /on resource:\s*(arn:aws[\w-]*:iam::\d{12}:role\/\S+?)(?:\s|$|\s*because)/.exec(
+    r.errorMessage ?? '',
+  );
   return m?.[1];
 }
 
@@ -222,6 +234,9 @@ function tagsOf(r: CloudTrailRecord): Record<string, string> {
       if (k && typeof v === 'string') out[k] = v;
     }
   }
+  // Federated ways in pass tags from the IdP as `principalTags`.
+  const principalTags = obj(r.requestParameters?.['principalTags']);
+  for (const [k, v] of Object.entries(principalTags ?? {})) if (typeof v === 'string') out[k] ??= v;
   return out;
 }
 function timeOf(r: CloudTrailRecord): number {
@@ -293,7 +308,17 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
       (a.r.eventID ?? '').localeCompare(b.r.eventID ?? '') ||
       a.i - b.i,
   );
-  const sorted = indexed.map((x) => x.r);
+  // The same record read twice (overlapping inputs, copied files) counts once.
+  const seenEvents = new Set<string>();
+  const sorted = indexed
+    .map((x) => x.r)
+    .filter((r) => {
+      if (!r.eventID) return true;
+      const k = `${r.eventID}|${r.eventTime}|${r.eventName}|${r.awsRegion}|${r.sourceIPAddress ?? ''}`;
+      if (seenEvents.has(k)) return false;
+      seenEvents.add(k);
+      return true;
+    });
 
   // Phase A: who issued which key (time-independent, so same-second ordering cannot break chains).
   const keyIssuer = new Map<string, CloudTrailRecord>();
@@ -329,7 +354,8 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
 
   const drafts: Draft[] = [];
   const byRoot = new Map<CloudTrailRecord, Draft>();
-  const byKey = new Map<string, Draft>();
+  /** Access key → session, with the time the key was issued (calls before it are not the session's). */
+  const byKey = new Map<string, { d: Draft; t: number }>();
   const byArn = new Map<string, Draft>();
   const userOpen = new Map<string, Draft>();
   const bySourceIdentity = new Map<string, Draft>();
@@ -358,7 +384,7 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
   const link = (d: Draft, r: CloudTrailRecord): void => {
     const k = issuedKeyOf(r);
     if (k) {
-      byKey.set(k, d);
+      if (!byKey.has(k)) byKey.set(k, { d, t: timeOf(r) });
       d.accessKeyIds.add(k);
     }
     const a = assumedArnOf(r);
@@ -395,7 +421,7 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
     }
     const k = failedOf(r) ? undefined : issuedKeyOf(r);
     if (k) {
-      byKey.set(k, d);
+      byKey.set(k, { d, t: timeOf(r) });
       d.accessKeyIds.add(k);
     }
   }
@@ -416,7 +442,11 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
         continue;
       }
     }
-    if (r.eventSource === 'signin.amazonaws.com' && r.eventName === 'ConsoleLogin' && ui?.type === 'IAMUser') {
+    if (
+      r.eventSource === 'signin.amazonaws.com' &&
+      r.eventName === 'ConsoleLogin' &&
+      ui?.type === 'IAMUser'
+    ) {
       if (match.user(str(ui.accountId) ?? r.recipientAccountId, str(ui.userName))) {
         const failed = failedOf(r);
         const d = open(r, 'ConsoleLogin', str(ui.arn) ?? str(ui.userName)!, failed);
@@ -449,16 +479,26 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
 
     // A call: find the session whose credentials made it.
     const key = callerKeyOf(r);
-    let d = key ? byKey.get(key) : undefined;
+    const t = timeOf(r);
+    const hit = key ? byKey.get(key) : undefined;
+    let d = hit && t >= hit.t && t <= hit.t + MAX_CREDENTIAL_LIFETIME_MS ? hit.d : undefined;
     if (!d && ui?.type === 'AssumedRole' && ui.arn) d = byArn.get(ui.arn);
     const sid = str(ui?.sessionContext?.sourceIdentity);
     if (!d && sid) {
       const s = bySourceIdentity.get(sid);
       const issuer = issuerArnOf(r);
-      if (s && issuer && (match.role(issuer) || [...s.chainedRoles].some((c) => roleKeyOf(c) === roleKeyOf(issuer))))
+      if (
+        s &&
+        issuer &&
+        (match.role(issuer) || [...s.chainedRoles].some((c) => roleKeyOf(c) === roleKeyOf(issuer)))
+      )
         d = s;
     }
-    if (!d && ui?.type === 'IAMUser' && match.user(str(ui.accountId) ?? r.recipientAccountId, str(ui.userName))) {
+    if (
+      !d &&
+      ui?.type === 'IAMUser' &&
+      match.user(str(ui.accountId) ?? r.recipientAccountId, str(ui.userName))
+    ) {
       const uk = `${str(ui.accountId) ?? r.recipientAccountId ?? ''}:${ui.userName}`;
       d = userOpen.get(uk);
       if (!d) {
@@ -473,7 +513,7 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
       const assumed = ui.arn ? /:assumed-role\/[^/]+\/(.+)$/.exec(ui.arn) : null;
       if (assumed) d.sessionName = assumed[1];
       if (key) {
-        byKey.set(key, d);
+        byKey.set(key, { d, t });
         d.accessKeyIds.add(key);
       }
       if (ui.arn) byArn.set(ui.arn, d);
@@ -588,7 +628,10 @@ export interface SessionSelectors {
  * The credentials the way-in events hand out, for a second, narrower query: run `buildSessions` on
  * the STS and sign-in events only, then fetch every call made with these.
  */
-export function selectorsOf(sessions: readonly Session[], wayInRecords: readonly CloudTrailRecord[]): SessionSelectors {
+export function selectorsOf(
+  sessions: readonly Session[],
+  wayInRecords: readonly CloudTrailRecord[],
+): SessionSelectors {
   const keys = new Set<string>();
   const arns = new Set<string>();
   const sids = new Set<string>();
