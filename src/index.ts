@@ -20,6 +20,22 @@ export {
 } from './engines/cloudtrail/index.js';
 
 // --- engines: event-pattern / input-transformer ---
+export {
+  PatternError,
+  type CompiledPattern,
+  compilePattern,
+  matchesPattern,
+  validatePattern,
+} from './engines/event-pattern/index.js';
+export {
+  InputTransformerError,
+  type InputTransformer,
+  type RuleContext,
+  renderInput,
+  renderInputPath,
+  renderTargetInput,
+  validateInputTransformer,
+} from './engines/input-transformer/index.js';
 
 // --- engines: iam-policy / cfn ---
 export {

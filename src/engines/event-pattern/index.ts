@@ -1,2 +1,3 @@
-// Filled by its issue; re-exports by name only.
-export {};
+// EventBridge event-pattern engine: validation and matching with EventBridge semantics.
+export { PatternError } from './errors.js';
+export { type CompiledPattern, compilePattern, matchesPattern, validatePattern } from './compile.js';

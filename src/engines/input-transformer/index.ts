@@ -1,2 +1,10 @@
-// Filled by its issue; re-exports by name only.
-export {};
+// EventBridge input transformation: what a rule's target receives.
+export { InputTransformerError } from './errors.js';
+export {
+  type InputTransformer,
+  type RuleContext,
+  renderInput,
+  renderInputPath,
+  renderTargetInput,
+  validateInputTransformer,
+} from './transform.js';

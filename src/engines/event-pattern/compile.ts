@@ -1,0 +1,180 @@
+import { ipInRange } from './cidr.js';
+import { PatternError } from './errors.js';
+import { matchSubRule, type CompiledCondition } from './match.js';
+import type { Condition, SubRule, ValueMatcher } from './model.js';
+import { comparable, inRange } from './numeric.js';
+import { parsePattern } from './validate.js';
+import { matchWildcard } from './wildcard.js';
+
+/** A validated pattern, ready to test events against. */
+export interface CompiledPattern {
+  /** True when EventBridge would deliver `event` (a parsed JSON object) to a rule with this pattern. */
+  matches(event: unknown): boolean;
+  /** The pattern as given (object, or the JSON string). */
+  readonly source: unknown;
+}
+
+type Test = (v: unknown) => boolean;
+
+/**
+ * One value test. Semantics per operator (EventBridge "Comparison operators",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html):
+ * prefix/suffix/equals-ignore-case/wildcard/cidr apply to strings, numeric to JSON numbers only.
+ * anything-but matches any present leaf that is not excluded, whatever its type: event-ruler
+ * assumes an anything-but "matched unless we can prove it didn't" (ByteMachine), so
+ * `{"anything-but": "a"}` matches 5, true and null, and `{"anything-but": {"prefix": "a"}}` matches 5.
+ */
+function testOf(m: ValueMatcher): Test {
+  switch (m.kind) {
+    case 'exact-string': {
+      const s = m.value;
+      return (v) => v === s;
+    }
+    case 'exact-number': {
+      const { value, comparable: c } = m;
+      if (c === undefined) return (v) => v === value;
+      return (v) => typeof v === 'number' && (v === value || comparable(v) === c);
+    }
+    case 'exact-literal': {
+      const lit = m.value;
+      return (v) => v === lit;
+    }
+    case 'exact-ip': {
+      const { value, range } = m;
+      return (v) => typeof v === 'string' && (v === value || ipInRange(range, v));
+    }
+    case 'prefix': {
+      const p = m.value;
+      return m.ignoreCase
+        ? (v) => typeof v === 'string' && v.toLowerCase().startsWith(p)
+        : (v) => typeof v === 'string' && v.startsWith(p);
+    }
+    case 'suffix': {
+      const p = m.value;
+      return m.ignoreCase
+        ? (v) => typeof v === 'string' && v.toLowerCase().endsWith(p)
+        : (v) => typeof v === 'string' && v.endsWith(p);
+    }
+    case 'equals-ignore-case': {
+      const p = m.value;
+      return (v) => typeof v === 'string' && v.toLowerCase() === p;
+    }
+    case 'wildcard': {
+      const w = m.value;
+      return (v) => typeof v === 'string' && matchWildcard(w, v);
+    }
+    case 'numeric': {
+      const r = m.range;
+      return (v) => typeof v === 'number' && inRange(r, v);
+    }
+    case 'cidr': {
+      const r = m.range;
+      return (v) => typeof v === 'string' && ipInRange(r, v);
+    }
+    case 'exists':
+      return () => true;
+    case 'anything-but-strings': {
+      const set = m.values;
+      return (v) => !(typeof v === 'string' && set.has(v));
+    }
+    case 'anything-but-numbers': {
+      const set = m.values;
+      return (v) => {
+        if (typeof v !== 'number') return true;
+        const c = comparable(v);
+        return c === undefined || !set.has(c);
+      };
+    }
+    case 'anything-but-ignore-case': {
+      const set = m.values;
+      return (v) => !(typeof v === 'string' && set.has(v.toLowerCase()));
+    }
+    case 'anything-but-prefix': {
+      const p = m.value;
+      return (v) => !(typeof v === 'string' && v.startsWith(p));
+    }
+    case 'anything-but-suffix': {
+      const p = m.value;
+      return (v) => !(typeof v === 'string' && v.endsWith(p));
+    }
+    case 'anything-but-wildcard': {
+      const ws = m.values;
+      return (v) => !(typeof v === 'string' && ws.some((w) => matchWildcard(w, v)));
+    }
+  }
+}
+
+function compileCondition(c: Condition): CompiledCondition {
+  const exact = new Set<string>();
+  const others: Test[] = [];
+  for (const m of c.matchers) {
+    if (m.kind === 'exact-string') exact.add(m.value);
+    else others.push(testOf(m));
+  }
+  let test: Test;
+  if (others.length === 0) {
+    if (exact.size === 1) {
+      const only = [...exact][0] as string;
+      test = (v) => v === only;
+    } else {
+      test = (v) => typeof v === 'string' && exact.has(v);
+    }
+  } else if (exact.size === 0 && others.length === 1) {
+    test = others[0] as Test;
+  } else {
+    test = (v) => (typeof v === 'string' && exact.has(v)) || others.some((t) => t(v));
+  }
+  return {
+    condition: c,
+    segments: c.segments,
+    test,
+    absent: c.absent,
+    onlyAbsent: c.absent && c.matchers.length === 0,
+  };
+}
+
+function parseSource(pattern: unknown): unknown {
+  if (typeof pattern !== 'string') return pattern;
+  try {
+    return JSON.parse(pattern) as unknown;
+  } catch (e) {
+    throw new PatternError('', `event pattern is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Validates `pattern` (a parsed object, or its JSON text as PutRule takes it) and compiles it.
+ * @throws PatternError for anything EventBridge would reject, naming the path.
+ */
+export function compilePattern(pattern: unknown): CompiledPattern {
+  const subRules: SubRule[] = parsePattern(parseSource(pattern));
+  const compiled = subRules.map((r) => r.map(compileCondition));
+  const matches =
+    compiled.length === 1
+      ? (event: unknown) => matchSubRule(compiled[0] as CompiledCondition[], event)
+      : (event: unknown) => compiled.some((r) => matchSubRule(r, event));
+  return {
+    source: pattern,
+    matches: (event: unknown) => typeof event === 'object' && event !== null && matches(event),
+  };
+}
+
+const cache = new WeakMap<object, CompiledPattern>();
+
+/** One-off match; patterns given as objects are compiled once and cached. */
+export function matchesPattern(pattern: unknown, event: unknown): boolean {
+  if (typeof pattern === 'object' && pattern !== null) {
+    let c = cache.get(pattern);
+    if (!c) {
+      c = compilePattern(pattern);
+      cache.set(pattern, c);
+    }
+    return c.matches(event);
+  }
+  return compilePattern(pattern).matches(event);
+}
+
+/** @throws PatternError when EventBridge would reject `pattern`. */
+export function validatePattern(pattern: unknown): void {
+  parsePattern(parseSource(pattern));
+}
