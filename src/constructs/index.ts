@@ -1,2 +1,17 @@
-// Filled by its issue; re-exports by name only.
-export {};
+// Public constructs. Re-exports by name only; `private/` is never exported.
+export { BreakGlassValidationError } from './errors.js';
+export type { BreakGlassAlertingOptions, SlackAlertOptions, WebhookAlertOptions } from './alerting-props.js';
+export { BreakGlassRole, type BreakGlassRoleProps, type TrustedAccountUsers } from './break-glass-role.js';
+export { BreakGlassUser, type BreakGlassUserProps } from './break-glass-user.js';
+export {
+  BreakGlassDeployer,
+  type BreakGlassDeployerProps,
+  type DeployerKind,
+  DEFAULT_BOOTSTRAP_QUALIFIER,
+} from './deployer.js';
+export { BreakGlassMonitoring, type BreakGlassMonitoringProps } from './monitoring.js';
+// --- alerting (login alerts, action logging, channels, regional forwarding) ---
+export { BreakGlassLoginAlert, type BreakGlassLoginAlertProps } from './login-alert.js';
+export { BreakGlassLogActions, type BreakGlassLogActionsProps } from './log-actions.js';
+export { BreakGlassAlertChannels, type BreakGlassAlertChannelsProps } from './channels.js';
+export { BreakGlassRegionalStack, type BreakGlassRegionalStackProps } from './regional-stack.js';
