@@ -59,6 +59,18 @@ export type {
   SlackAlertOptions,
   WebhookAlertOptions,
 } from './constructs/alerting-props.js';
+export {
+  BreakGlassMonitoring,
+  type BreakGlassMonitoringProps,
+  BreakGlassLoginAlert,
+  type BreakGlassLoginAlertProps,
+  BreakGlassLogActions,
+  type BreakGlassLogActionsProps,
+  BreakGlassAlertChannels,
+  type BreakGlassAlertChannelsProps,
+  BreakGlassRegionalStack,
+  type BreakGlassRegionalStackProps,
+} from './constructs/index.js';
 
 // --- config ---
 

@@ -1,6 +1,9 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { BreakGlassAlertingOptions } from './alerting-props.js';
+import { BreakGlassAlertChannels } from './channels.js';
+import { BreakGlassLogActions } from './log-actions.js';
+import { BreakGlassLoginAlert } from './login-alert.js';
 
 /** Properties of {@link BreakGlassMonitoring}. */
 export interface BreakGlassMonitoringProps extends BreakGlassAlertingOptions {
@@ -13,11 +16,21 @@ export interface BreakGlassMonitoringProps extends BreakGlassAlertingOptions {
 /**
  * Everything that makes a role or user "loud": login alerts in every region, action logging,
  * channels and durable delivery. `BreakGlassRole` and `BreakGlassUser` create one; it can also be
- * used on its own. (Filled in by the alerting work; this is the agreed shape.)
+ * used on its own. One central bus and one set of channels are shared by the alerts and the log.
  */
 export class BreakGlassMonitoring extends Construct {
+  /** Central bus, alert topic, channels, dead-letter queue and alarms. */
+  readonly channels: BreakGlassAlertChannels;
+  readonly loginAlert: BreakGlassLoginAlert;
+  /** Present unless `logActions: false`. */
+  readonly logActions?: BreakGlassLogActions;
+
   constructor(scope: Construct, id: string, props: BreakGlassMonitoringProps) {
     super(scope, id);
-    void props;
+    this.channels = new BreakGlassAlertChannels(this, 'Channels', props);
+    this.loginAlert = new BreakGlassLoginAlert(this, 'LoginAlert', { ...props, channels: this.channels });
+    if ((props.logActions ?? true) !== false) {
+      this.logActions = new BreakGlassLogActions(this, 'LogActions', { ...props, channels: this.channels });
+    }
   }
 }

@@ -1,0 +1,467 @@
+import {
+  Annotations,
+  Aws,
+  Duration,
+  Names,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ALL_REGIONS, GLOBAL_EVENTS_REGION, expandRegions, isRegionCode } from '../engines/regions.js';
+import type { BreakGlassAlertingOptions } from './alerting-props.js';
+import { BreakGlassValidationError } from './errors.js';
+import {
+  DEFAULT_MESSAGE,
+  PLACEHOLDERS,
+  PlaceholderInput,
+  type FieldMap,
+  slackMessage,
+  unknownPlaceholders,
+  webhookBody,
+} from './private/alert-placeholders.js';
+import { addForwardingRule, setAllManagementEvents } from './private/alert-forward.js';
+import {
+  LogGroupTarget,
+  TopicTarget,
+  createDeadLetterQueue,
+  deliveryFor,
+  type Delivery,
+} from './private/alert-targets.js';
+import type { PatternJson } from './private/alert-ways.js';
+import { BreakGlassRegionalStack } from './regional-stack.js';
+
+/** Properties of {@link BreakGlassAlertChannels}. */
+export type BreakGlassAlertChannelsProps = BreakGlassAlertingOptions;
+
+const SLACK_URL = 'https://slack.com/api/chat.postMessage';
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SERVICE_RE = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * The central half of break-glass alerting, in the main stack: the central event bus every Region
+ * forwards to, the encrypted alert topic (and its KMS key), Slack / webhook / bring-your-own
+ * targets, dead-letter queue and delivery alarms, and the per-Region forwarding stacks.
+ * `BreakGlassLoginAlert` and `BreakGlassLogActions` add their rules through it; `BreakGlassMonitoring`
+ * creates one and shares it.
+ */
+export class BreakGlassAlertChannels extends Construct {
+  /** Central bus in the main Region: forwarded events arrive here; alert and log rules live here. */
+  readonly eventBus: events.IEventBus;
+  /** ARN of the central bus as a string usable from other Regions' stacks. */
+  readonly eventBusArn: string;
+  /** Alert topic (KMS-encrypted, TLS-only); emails subscribe to it; delivery alarms notify it. */
+  readonly alertTopic: sns.Topic;
+  /** Customer-managed key (rotation on) encrypting the alert topic. */
+  readonly key: kms.Key;
+  /** Dead-letter queue of every target in the main Region. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** Log group receiving every way-in event, when `createLoginLogGroup` is set. */
+  readonly loginLogGroup?: logs.LogGroup;
+  /** Multi-Region trail, when `createTrail` is set. */
+  readonly trail?: cloudtrail.Trail;
+  /** Regions watched (expanded, deduplicated; always includes us-east-1 for global events). */
+  readonly regions: readonly string[];
+  /** The main Region (the stack's). */
+  readonly mainRegion: string;
+
+  private readonly props: BreakGlassAlertingOptions;
+  private readonly message: string;
+  private readonly forwarderRole: iam.Role;
+  private readonly delivery: Delivery;
+  private readonly apiDestinations: {
+    dest: events.ApiDestination;
+    body: 'slack' | 'webhook';
+    channel?: string;
+  }[] = [];
+  private readonly forwardMain: boolean;
+
+  constructor(scope: Construct, id: string, props: BreakGlassAlertChannelsProps = {}) {
+    super(scope, id);
+    this.props = props;
+    const stack = Stack.of(this);
+    const path = this.node.path;
+    if (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account)) {
+      throw new BreakGlassValidationError(
+        path,
+        'env',
+        `the stack '${stack.stackName}' is environment-agnostic (account '${stack.account}', region '${stack.region}'); ` +
+          'give it env: { account, region } so other Regions can forward to its central event bus',
+      );
+    }
+    this.mainRegion = stack.region;
+    this.regions = resolveRegions(path, props.regions, stack.region);
+    this.message = props.message ?? DEFAULT_MESSAGE;
+    const unknown = unknownPlaceholders(this.message);
+    if (unknown.length > 0) {
+      throw new BreakGlassValidationError(
+        path,
+        'message',
+        `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `<${u}>`).join(', ')} in '${this.message}'; ` +
+          `valid placeholders are ${PLACEHOLDERS.map((p) => `<${p}>`).join(', ')}`,
+      );
+    }
+    for (const email of props.loginAlertEmails ?? []) {
+      if (!Token.isUnresolved(email) && !EMAIL_RE.test(email)) {
+        throw new BreakGlassValidationError(
+          path,
+          'loginAlertEmails',
+          `'${email}' is not an email address; expected name@example.com`,
+        );
+      }
+    }
+    for (const svc of props.logServices ?? []) {
+      if (!SERVICE_RE.test(svc)) {
+        throw new BreakGlassValidationError(
+          path,
+          'logServices',
+          `'${svc}' is not a service prefix; use the prefix of '<prefix>.amazonaws.com', e.g. 'iam', 'kms', 's3'`,
+        );
+      }
+    }
+
+    // Central bus. A created bus gets a deterministic name so other Regions can address it by ARN.
+    if (props.eventBus) {
+      this.eventBus = props.eventBus;
+      this.eventBusArn = props.eventBus.eventBusArn;
+    } else {
+      const name = Names.uniqueResourceName(this, { maxLength: 200, separator: '-' });
+      this.eventBus = new events.EventBus(this, 'EventBus', { eventBusName: name });
+      this.eventBusArn = `arn:${Aws.PARTITION}:events:${stack.region}:${stack.account}:event-bus/${name}`;
+    }
+    this.forwardMain = props.eventBus?.eventBusName !== 'default';
+    if (this.eventBus instanceof events.EventBus) {
+      this.eventBus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'BreakGlassForwardersInThisAccount',
+          actions: ['events:PutEvents'],
+          principals: [new iam.AccountPrincipal(stack.account)],
+          resources: [this.eventBus.eventBusArn],
+        }),
+      );
+    }
+
+    // Alert topic, encrypted with a key EventBridge and CloudWatch may use.
+    this.key = new kms.Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: 'Encrypts the break-glass alert topic',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeAndCloudWatchToPublishToEncryptedTopic',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        principals: [
+          new iam.ServicePrincipal('events.amazonaws.com'),
+          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+        ],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    this.alertTopic = new sns.Topic(this, 'AlertTopic', {
+      masterKey: this.key,
+      enforceSSL: true,
+      displayName: 'Break-glass access alerts',
+    });
+    this.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarms',
+        actions: ['sns:Publish'],
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        resources: [this.alertTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    for (const email of props.loginAlertEmails ?? [])
+      this.alertTopic.addSubscription(new subs.EmailSubscription(email));
+
+    this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue');
+    this.delivery = deliveryFor(this.deadLetterQueue);
+    this.alarm(
+      'DeadLetterQueueNotEmpty',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      'Break-glass alert delivery failed: the dead-letter queue is not empty',
+    );
+    this.forwarderRole = new iam.Role(this, 'ForwarderRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'EventBridge forwards break-glass events from the default bus to the central bus',
+    });
+    this.forwarderRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.eventBusArn] }),
+    );
+
+    if (props.createLoginLogGroup) {
+      this.loginLogGroup = new logs.LogGroup(this, 'LoginLogGroup', {
+        retention: props.retention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+
+    if (props.slack) {
+      const s = props.slack;
+      if (!/^(#[\w.-]+|[CGD][A-Z0-9]{6,})$/.test(s.channel)) {
+        throw new BreakGlassValidationError(
+          path,
+          'slack.channel',
+          `'${s.channel}' is not a Slack channel; use an id like 'C0123456789' or a name like '#incidents'`,
+        );
+      }
+      // API-key authorization: header `Authorization`, value read by CloudFormation from Secrets
+      // Manager (a dynamic reference; the token never appears in the template). The secret (or its
+      // JSON field) holds the whole header value, `Bearer xoxb-…`.
+      const connection = new events.Connection(this, 'SlackConnection', {
+        authorization: events.Authorization.apiKey(
+          'Authorization',
+          SecretValue.secretsManager(
+            s.tokenSecret.secretArn,
+            s.tokenSecretJsonField ? { jsonField: s.tokenSecretJsonField } : {},
+          ),
+        ),
+        description: 'Slack bot token for break-glass alerts',
+      });
+      const dest = new events.ApiDestination(this, 'SlackDestination', {
+        connection,
+        endpoint: SLACK_URL,
+        httpMethod: events.HttpMethod.POST,
+        rateLimitPerSecond: 1,
+        description: 'Slack chat.postMessage',
+      });
+      this.apiDestinations.push({ dest, body: 'slack', channel: s.channel });
+    }
+    (props.webhooks ?? []).forEach((w, i) => {
+      if (!Token.isUnresolved(w.url) && !/^https:\/\/[^\s/]+/.test(w.url)) {
+        throw new BreakGlassValidationError(
+          path,
+          `webhooks[${i}].url`,
+          `'${w.url}' is not an https:// URL; EventBridge API destinations need HTTPS`,
+        );
+      }
+      const rate = w.rateLimitPerSecond ?? 10;
+      if (!Number.isInteger(rate) || rate < 1 || rate > 300) {
+        throw new BreakGlassValidationError(
+          path,
+          `webhooks[${i}].rateLimitPerSecond`,
+          `${rate} is out of range; use an integer from 1 to 300`,
+        );
+      }
+      const connection = new events.Connection(this, `WebhookConnection${i}`, {
+        authorization: events.Authorization.apiKey(
+          w.headerName ?? 'Authorization',
+          SecretValue.secretsManager(w.secret.secretArn),
+        ),
+        description: `Break-glass webhook ${i}`,
+      });
+      const dest = new events.ApiDestination(this, `WebhookDestination${i}`, {
+        connection,
+        endpoint: w.url,
+        httpMethod: events.HttpMethod.POST,
+        rateLimitPerSecond: rate,
+      });
+      this.apiDestinations.push({ dest, body: 'webhook' });
+    });
+
+    // Delivery alarms of other Regions arrive as state-change events on the central bus.
+    const alarmRule = new events.Rule(this, 'RegionalAlarmRule', {
+      eventBus: this.eventBus,
+      description: 'Break-glass delivery alarms from other Regions',
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        account: [stack.account],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      targets: [
+        new TopicTarget(
+          this.alertTopic,
+          this.delivery,
+          events.RuleTargetInput.fromText(
+            `Break-glass alert delivery is failing in ${events.EventField.region}: ${events.EventField.fromPath('$.detail.alarmName')}`,
+          ),
+        ),
+      ],
+    });
+    this.watch(alarmRule, 'RegionalAlarmRule');
+
+    if (props.createTrail) {
+      const bucket = new s3.Bucket(this, 'TrailBucket', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        versioned: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(bucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason:
+          'The trail bucket holds CloudTrail logs (with log file validation); access-logging it needs another bucket per deployment.',
+      });
+      this.trail = new cloudtrail.Trail(this, 'Trail', {
+        bucket,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableFileValidation: true,
+      });
+    } else {
+      Annotations.of(this).addInfo(
+        'Break-glass alerting needs a CloudTrail trail in this account (CloudTrail delivers events to EventBridge only for trails); set createTrail: true or keep an organization / multi-Region trail.',
+      );
+    }
+  }
+
+  /** Props as given (read by LoginAlert / LogActions). */
+  get options(): BreakGlassAlertingOptions {
+    return this.props;
+  }
+
+  /**
+   * Forwards `pattern` from the default bus of every watched Region (main Region included) to the
+   * central bus. Returns the main-Region rule, if any.
+   */
+  forward(owner: Construct, id: string, pattern: PatternJson, allManagementEvents = false): void {
+    const mainStack = Stack.of(this);
+    if (this.forwardMain) {
+      const rule = addForwardingRule(owner, `${id}Forward`, {
+        pattern,
+        busArn: this.eventBusArn,
+        role: this.forwarderRole,
+        deadLetterQueue: this.deadLetterQueue,
+        allManagementEvents,
+        description: `Forward ${id} (break-glass) to the central bus`,
+      });
+      this.watch(rule, `${Names.nodeUniqueId(owner.node)}${id}Forward`);
+    }
+    for (const region of this.regions) {
+      if (region === this.mainRegion) continue;
+      BreakGlassRegionalStack.forRegion(mainStack, region).forward(
+        owner,
+        id,
+        this.eventBusArn,
+        pattern,
+        allManagementEvents,
+      );
+    }
+  }
+
+  /** A rule on the central bus delivering to every alert channel, with the message built from `fields`. */
+  addAlertRule(owner: Construct, id: string, pattern: PatternJson, fields: FieldMap): events.Rule {
+    const ruleTargets: events.IRuleTarget[] = [
+      new TopicTarget(this.alertTopic, this.delivery, PlaceholderInput.text(this.message, fields)),
+    ];
+    for (const t of this.props.alertTopics ?? []) {
+      ruleTargets.push(new TopicTarget(t, this.delivery, PlaceholderInput.text(this.message, fields)));
+    }
+    for (const { dest, body, channel } of this.apiDestinations) {
+      ruleTargets.push(
+        new targets.ApiDestination(dest, {
+          ...this.delivery,
+          event:
+            body === 'slack'
+              ? PlaceholderInput.json(slackMessage(channel ?? ''), fields)
+              : PlaceholderInput.json(webhookBody(), fields),
+          headerParameters: { 'Content-Type': 'application/json; charset=utf-8' },
+        }),
+      );
+    }
+    for (const q of this.props.alertQueues ?? [])
+      ruleTargets.push(new targets.SqsQueue(q, { ...this.delivery }));
+    for (const f of this.props.alertFunctions ?? [])
+      ruleTargets.push(new targets.LambdaFunction(f, { ...this.delivery }));
+    if (this.loginLogGroup) ruleTargets.push(new LogGroupTarget(this.loginLogGroup, this.delivery));
+    const rule = new events.Rule(owner, id, {
+      eventBus: this.eventBus,
+      eventPattern: pattern as events.EventPattern,
+      description:
+        `Break-glass alert: ${fields.wayIn && 'literal' in fields.wayIn ? fields.wayIn.literal : id}`.slice(
+          0,
+          512,
+        ),
+      targets: ruleTargets,
+    });
+    this.watch(rule, `${Names.nodeUniqueId(owner.node)}${id}`);
+    return rule;
+  }
+
+  /** A rule on the central bus with one target (action logging). */
+  addCentralRule(
+    owner: Construct,
+    id: string,
+    pattern: PatternJson,
+    target: (d: Delivery) => events.IRuleTarget,
+    allManagementEvents: boolean,
+  ): events.Rule {
+    const rule = new events.Rule(owner, id, {
+      eventBus: this.eventBus,
+      eventPattern: pattern as events.EventPattern,
+      targets: [target(this.delivery)],
+    });
+    if (allManagementEvents) setAllManagementEvents(rule);
+    this.watch(rule, `${Names.nodeUniqueId(owner.node)}${id}`);
+    return rule;
+  }
+
+  /** FailedInvocations alarm on a rule, notifying the alert topic. */
+  private watch(rule: events.Rule, id: string): void {
+    this.alarm(
+      `${id}Failed`,
+      new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName: 'FailedInvocations',
+        dimensionsMap: { RuleName: rule.ruleName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      `Break-glass rule ${id} failed to deliver to a target`,
+    );
+  }
+
+  private alarm(id: string, metric: cloudwatch.IMetric, description: string): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(new cwActions.SnsAction(this.alertTopic));
+  }
+}
+
+/** `regions` → the Regions to watch; always includes the main Region and us-east-1 (global events). */
+function resolveRegions(path: string, regions: readonly string[] | undefined, mainRegion: string): string[] {
+  const given = regions ?? ['*'];
+  if (given.length === 0) {
+    throw new BreakGlassValidationError(
+      path,
+      'regions',
+      "the list is empty; give Region codes like ['eu-west-1'] or ['*'] for every Region",
+    );
+  }
+  for (const r of given) {
+    if (r !== '*' && !isRegionCode(r)) {
+      throw new BreakGlassValidationError(
+        path,
+        'regions',
+        `'${r}' is not a Region code; use codes like 'eu-west-1', or '*' for every Region`,
+      );
+    }
+  }
+  return expandRegions([mainRegion, GLOBAL_EVENTS_REGION, ...given], ALL_REGIONS);
+}
