@@ -51,6 +51,17 @@ export {
   parsePolicyDocument,
   trustRequestContext,
 } from './engines/iam-policy/index.js';
+export {
+  TemplateError,
+  Unresolved,
+  isUnresolved,
+  type StackContext,
+  type ResolvedResource,
+  type ResolvedTemplate,
+  resolveTemplate,
+  resolveStacks,
+  deterministicPhysicalName,
+} from './engines/cfn/index.js';
 
 // --- constructs ---
 export { BreakGlassValidationError } from './constructs/errors.js';

@@ -1,0 +1,17 @@
+import { BreakGlassError } from '../errors.js';
+
+/**
+ * A template CloudFormation itself would reject: not an object, no Resources, a resource without a
+ * Type, an intrinsic function with the wrong arguments, a Ref/GetAtt/Condition naming nothing.
+ * Message: `<json path>: <what is wrong>; <what is allowed>`.
+ */
+export class TemplateError extends BreakGlassError {
+  override readonly name: string = 'TemplateError';
+  constructor(
+    readonly path: string,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${path || '<template>'}: ${detail}`, options);
+  }
+}
