@@ -1,0 +1,87 @@
+/**
+ * S3 trail source (AWS SDK v3): ListObjectsV2 under a prefix, GetObject streamed to a temporary file
+ * that the DuckDB store reads and that is removed right after. The endpoint can be overridden
+ * (`--endpoint-url`, or AWS_ENDPOINT_URL_S3 which the SDK reads itself).
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ReportError } from '../../report/errors.js';
+import {
+  dateOfPath,
+  isTrailFileName,
+  type LocalCopy,
+  type TrailObject,
+  type TrailSource,
+} from '../../report/sources.js';
+
+export interface S3Location {
+  readonly bucket: string;
+  readonly prefix: string;
+}
+
+/** `s3://bucket/prefix` → parts; rejects anything else with the flag name. */
+export function parseS3Url(url: string, flag = '--trail'): S3Location {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!m)
+    throw new ReportError(`${flag}: ${JSON.stringify(url)} is not an S3 URL; expected s3://bucket/prefix`);
+  return { bucket: m[1]!, prefix: m[2] ?? '' };
+}
+
+export interface S3ClientOptions {
+  readonly endpoint?: string;
+  readonly region?: string;
+}
+
+export function makeS3Client(o: S3ClientOptions): S3Client {
+  return new S3Client({
+    ...(o.region ? { region: o.region } : {}),
+    ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true } : {}),
+  });
+}
+
+export class S3TrailSource implements TrailSource {
+  private tempDir: string | undefined;
+  constructor(
+    private readonly client: S3Client,
+    private readonly location: S3Location,
+  ) {}
+
+  async *list(): AsyncIterable<TrailObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.location.bucket,
+          Prefix: this.location.prefix || undefined,
+          ContinuationToken: token,
+        }),
+      );
+      for (const o of page.Contents ?? []) {
+        if (!o.Key || !isTrailFileName(o.Key)) continue;
+        const date = dateOfPath(o.Key);
+        yield { name: `s3://${this.location.bucket}/${o.Key}`, size: o.Size ?? 0, ...(date ? { date } : {}) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async fetch(obj: TrailObject): Promise<LocalCopy> {
+    this.tempDir ??= await mkdtemp(join(tmpdir(), 'breakglass-s3-'));
+    const key = obj.name.slice(`s3://${this.location.bucket}/`.length);
+    const res = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+    const file = join(this.tempDir, key.replace(/[^\w.-]+/g, '_'));
+    const body = res.Body;
+    if (!(body instanceof Readable)) throw new ReportError(`${obj.name}: S3 returned no readable body`);
+    await pipeline(body, createWriteStream(file));
+    return { path: file, release: () => rm(file, { force: true }) };
+  }
+
+  async close(): Promise<void> {
+    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
+  }
+}

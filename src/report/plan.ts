@@ -1,0 +1,126 @@
+/**
+ * How a store (DuckDB locally, Athena at org scale) is asked for the records of break-glass sessions,
+ * without scanning every STS call of an organisation into memory:
+ *
+ *  1. ways in: STS AssumeRole* whose target role name is a break-glass role (allowed or denied),
+ *     ConsoleLogin of a break-glass IAM user, SwitchRole to a break-glass role;
+ *  2. calls: every record made with a credential handed out so far (access key id, assumed-role ARN,
+ *     source identity), by a break-glass IAM user, or by a session of a break-glass role;
+ *  3. repeat 2 with the keys issued by STS calls found in 2 (role chaining) until nothing new.
+ *
+ * The session engine then decides exactly (accounts, time windows); the SQL only narrows.
+ */
+import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
+import { roleKeyOf, type SessionPrincipals } from '../engines/cloudtrail/sessions.js';
+
+export interface CallSelector {
+  readonly accessKeyIds: readonly string[];
+  readonly assumedRoleArns: readonly string[];
+  readonly sourceIdentities: readonly string[];
+  readonly userNames: readonly string[];
+  /** Role names (no account): calls whose session issuer is one of these roles. */
+  readonly roleNames: readonly string[];
+}
+
+/** What a trail store answers. */
+export interface SessionRecordSource {
+  /** Step 1. */
+  waysIn(roleNames: readonly string[], userNames: readonly string[]): Promise<CloudTrailRecord[]>;
+  /** Step 2. */
+  calls(selector: CallSelector): Promise<CloudTrailRecord[]>;
+}
+
+export function roleNamesOf(p: SessionPrincipals): string[] {
+  const names = new Set<string>();
+  for (const r of p.roleArns) {
+    const k = roleKeyOf(r);
+    if (k) names.add(k.slice(k.indexOf(':') + 1));
+  }
+  return [...names].sort();
+}
+
+export function userNamesOf(p: SessionPrincipals): string[] {
+  return [
+    ...new Set(p.userNames.map((u) => u.replace(/^arn:aws[\w-]*:iam::\d{12}:user\/(?:.*\/)?/, ''))),
+  ].sort();
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+function recordKey(r: CloudTrailRecord): string {
+  return `${r.eventID ?? ''}|${r.eventTime}|${r.eventName}|${r.awsRegion}|${r.recipientAccountId ?? ''}`;
+}
+
+/** Runs steps 1–3 and returns the candidate records (deduplicated). */
+export async function collectSessionRecords(
+  source: SessionRecordSource,
+  principals: SessionPrincipals,
+  maxRounds = 8,
+): Promise<CloudTrailRecord[]> {
+  const roleNames = roleNamesOf(principals);
+  const userNames = userNamesOf(principals);
+  const all = new Map<string, CloudTrailRecord>();
+  const add = (rs: readonly CloudTrailRecord[]): CloudTrailRecord[] => {
+    const fresh: CloudTrailRecord[] = [];
+    for (const r of rs) {
+      const k = recordKey(r);
+      if (!all.has(k)) {
+        all.set(k, r);
+        fresh.push(r);
+      }
+    }
+    return fresh;
+  };
+  const keys = new Set<string>();
+  const arns = new Set<string>();
+  const sids = new Set<string>();
+  const harvest = (rs: readonly CloudTrailRecord[]): boolean => {
+    let grew = false;
+    for (const r of rs) {
+      if (r.eventSource !== 'sts.amazonaws.com' || r.errorCode) continue;
+      const k = obj(r.responseElements?.['credentials'])?.['accessKeyId'];
+      if (typeof k === 'string' && k && !keys.has(k)) {
+        keys.add(k);
+        grew = true;
+      }
+      const a = obj(r.responseElements?.['assumedRoleUser'])?.['arn'];
+      if (typeof a === 'string' && a && !arns.has(a)) {
+        arns.add(a);
+        grew = true;
+      }
+      const sid = r.requestParameters?.['sourceIdentity'] ?? r.responseElements?.['sourceIdentity'];
+      if (typeof sid === 'string' && sid && !sids.has(sid)) {
+        sids.add(sid);
+        grew = true;
+      }
+    }
+    return grew;
+  };
+  if (roleNames.length === 0 && userNames.length === 0) return [];
+  harvest(add(await source.waysIn(roleNames, userNames)));
+  for (let round = 0; round < maxRounds; round++) {
+    const fresh = add(
+      await source.calls({
+        accessKeyIds: [...keys].sort(),
+        assumedRoleArns: [...arns].sort(),
+        sourceIdentities: [...sids].sort(),
+        userNames,
+        roleNames,
+      }),
+    );
+    if (!harvest(fresh)) break;
+  }
+  return [...all.values()];
+}
+
+/** SQL string literal (both DuckDB and Athena/Trino double the quote). */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+export function sqlList(xs: readonly string[]): string {
+  return xs.length === 0 ? '(NULL)' : `(${xs.map(sqlString).join(', ')})`;
+}

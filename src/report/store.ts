@@ -1,0 +1,279 @@
+/**
+ * The embedded trail store: DuckDB reads each (gzipped) CloudTrail file directly with `read_json`
+ * and keeps one row per record in `events`. One file = one statement, so a corrupt file fails alone
+ * and is reported with DuckDB's reason. With `--db FILE` the table stays for `breakglass query`.
+ */
+import { open as openFile, rm } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
+import { ReportError, SkipFile } from './errors.js';
+import { sqlList, sqlString, type CallSelector, type SessionRecordSource } from './plan.js';
+
+/** How a file holds its records. */
+export type FileKind = 'records' | 'lines' | 'array';
+
+const USER_IDENTITY =
+  'STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, accessKeyId VARCHAR, userName VARCHAR, ' +
+  'sessionContext STRUCT(sessionIssuer STRUCT(arn VARCHAR), attributes STRUCT(mfaAuthenticated VARCHAR), sourceIdentity VARCHAR))';
+const FIELDS: ReadonlyArray<readonly [string, string]> = [
+  ['eventTime', 'VARCHAR'],
+  ['eventSource', 'VARCHAR'],
+  ['eventName', 'VARCHAR'],
+  ['awsRegion', 'VARCHAR'],
+  ['recipientAccountId', 'VARCHAR'],
+  ['eventID', 'VARCHAR'],
+  ['eventType', 'VARCHAR'],
+  ['readOnly', 'VARCHAR'],
+  ['errorCode', 'VARCHAR'],
+  ['errorMessage', 'VARCHAR'],
+  ['sourceIPAddress', 'VARCHAR'],
+  ['userAgent', 'VARCHAR'],
+  ['userIdentity', USER_IDENTITY],
+  ['requestParameters', 'JSON'],
+  ['responseElements', 'JSON'],
+  ['additionalEventData', 'JSON'],
+  ['resources', 'JSON'],
+];
+const RECORD_STRUCT = `STRUCT(${FIELDS.map(([n, t]) => `"${n}" ${t}`).join(', ')})`;
+const RECORD_COLUMNS = `{${FIELDS.map(([n, t]) => `'${n}': '${t}'`).join(', ')}}`;
+
+/** The `events` table (snake_case; one row per record). Documented for `breakglass query`. */
+export const EVENTS_DDL = `CREATE TABLE IF NOT EXISTS events (
+  file VARCHAR, event_time VARCHAR, event_ts TIMESTAMP, event_source VARCHAR, event_name VARCHAR,
+  aws_region VARCHAR, account_id VARCHAR, event_id VARCHAR, event_type VARCHAR, read_only VARCHAR,
+  error_code VARCHAR, error_message VARCHAR, source_ip VARCHAR, user_agent VARCHAR,
+  ui_type VARCHAR, ui_principal_id VARCHAR, ui_arn VARCHAR, ui_account_id VARCHAR, ui_access_key_id VARCHAR,
+  ui_user_name VARCHAR, issuer_arn VARCHAR, mfa_authenticated VARCHAR, source_identity VARCHAR,
+  request_parameters JSON, response_elements JSON, additional_event_data JSON, resources JSON
+)`;
+
+const SELECT_ROW = (
+  file: string,
+) => `SELECT ${sqlString(file)}, r.eventTime, try_cast(r.eventTime AS TIMESTAMP),
+  r.eventSource, r.eventName, r.awsRegion, r.recipientAccountId, r.eventID, r.eventType, r.readOnly,
+  r.errorCode, r.errorMessage, r.sourceIPAddress, r.userAgent,
+  r.userIdentity.type, r.userIdentity.principalId, r.userIdentity.arn, r.userIdentity.accountId,
+  r.userIdentity.accessKeyId, r.userIdentity.userName, r.userIdentity.sessionContext.sessionIssuer.arn,
+  r.userIdentity.sessionContext.attributes.mfaAuthenticated, r.userIdentity.sessionContext.sourceIdentity,
+  r.requestParameters, r.responseElements, r.additionalEventData, r.resources`;
+const VALID = `r.eventTime IS NOT NULL AND r.eventSource IS NOT NULL AND r.eventName IS NOT NULL AND r.awsRegion IS NOT NULL`;
+
+/** Reads the first bytes of a (maybe gzipped) file to tell how it holds records. */
+export async function sniffKind(path: string): Promise<FileKind> {
+  const fh = await openFile(path, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  if (head.length === 0) throw new SkipFile('empty file');
+  let text: string;
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    text = await new Promise<string>((resolve, reject) => {
+      const gz = createGunzip();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      gz.on('data', (c: Buffer) => {
+        chunks.push(c);
+        size += c.length;
+        if (size >= 4096) {
+          gz.destroy();
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        }
+      });
+      // A truncated stream may still give its first bytes; judge by them, DuckDB reports the rest.
+      gz.on('error', (e) => (size > 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(e)));
+      gz.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      gz.end(head);
+    }).catch((e: unknown) => {
+      throw new SkipFile(`not a readable gzip file (${e instanceof Error ? e.message : String(e)})`);
+    });
+  } else {
+    text = head.toString('utf8');
+  }
+  const t = text.replace(/^\uFEFF/, '').trimStart();
+  if (/^\{\s*"Records"\s*:/.test(t)) return 'records';
+  if (t.startsWith('[')) return 'array';
+  if (t.startsWith('{')) return 'lines';
+  throw new SkipFile('not JSON (expected a CloudTrail log file or JSON Lines of records)');
+}
+
+function firstLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return (m.split('\n')[0] ?? m).trim();
+}
+
+export interface StoreOptions {
+  /** Keep the database in this file (for `breakglass query`); default: a temporary file, removed on close. */
+  readonly dbPath?: string;
+  /** DuckDB memory limit, e.g. `'256MB'`. */
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+}
+
+export class TrailStore implements SessionRecordSource {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly tempDir: string | undefined,
+  ) {}
+
+  static async open(options: StoreOptions = {}): Promise<TrailStore> {
+    const tempDir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'breakglass-report-'));
+    const path = options.dbPath ?? join(tempDir!, 'trail.duckdb');
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path);
+    } catch (e) {
+      throw new ReportError(
+        `--db: cannot open ${JSON.stringify(path)} (${firstLine(e)}); pass a writable file path`,
+        {
+          cause: e,
+        },
+      );
+    }
+    const conn = await instance.connect();
+    await conn.run(`SET memory_limit=${sqlString(options.memoryLimit ?? '384MB')}`);
+    await conn.run(`SET threads=${Math.max(1, options.threads ?? 2)}`);
+    await conn.run('SET preserve_insertion_order=false');
+    await conn.run(EVENTS_DDL);
+    return new TrailStore(instance, conn, tempDir);
+  }
+
+  /**
+   * Ingests one file; returns the number of records kept. Throws `SkipFile` (with DuckDB's reason)
+   * when the file is not a readable CloudTrail log; nothing of it is kept then.
+   */
+  async ingestFile(path: string, label: string): Promise<number> {
+    const kind = await sniffKind(path);
+    const p = sqlString(path);
+    const opts = `maximum_object_size=1073741824, ignore_errors=false`;
+    const from =
+      kind === 'records'
+        ? `(SELECT unnest("Records") AS r FROM read_json(${p}, format='auto', records=true, columns={'Records': '${RECORD_STRUCT}[]'}, ${opts}))`
+        : `read_json(${p}, format='${kind === 'lines' ? 'newline_delimited' : 'array'}', columns=${RECORD_COLUMNS}, ${opts}) AS r`;
+    let inserted: number;
+    try {
+      await this.conn.run('BEGIN TRANSACTION');
+      const res = await this.conn.run(`INSERT INTO events ${SELECT_ROW(label)} FROM ${from} WHERE ${VALID}`);
+      inserted = res.rowsChanged;
+      if (inserted === 0 && kind !== 'records') {
+        const total = await this.conn.runAndReadAll(`SELECT count(*) FROM ${from}`);
+        if (Number(total.getRowsJS()[0]?.[0] ?? 0) > 0)
+          throw new SkipFile('not CloudTrail: no record has eventTime, eventSource, eventName and awsRegion');
+      }
+      await this.conn.run('COMMIT');
+    } catch (e) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      if (e instanceof SkipFile) throw e;
+      throw new SkipFile(firstLine(e).replace(/^Invalid Input Error: /, ''));
+    }
+    return inserted;
+  }
+
+  async count(): Promise<number> {
+    const r = await this.conn.runAndReadAll('SELECT count(*) FROM events');
+    return Number(r.getRowsJS()[0]?.[0] ?? 0);
+  }
+
+  /** Runs any SQL; rows as plain JSON values. */
+  async query(sql: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+    const r = await this.conn.runAndReadAll(sql);
+    return { columns: r.columnNames(), rows: r.getRowObjectsJson() as Record<string, unknown>[] };
+  }
+
+  async waysIn(roleNames: readonly string[], userNames: readonly string[]): Promise<CloudTrailRecord[]> {
+    return this.records(`(
+      event_source = 'sts.amazonaws.com'
+      AND event_name IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity')
+      AND regexp_extract(coalesce(json_extract_string(request_parameters, '$.roleArn'),
+            regexp_extract(error_message, 'on resource: (arn:[^ ]+)', 1)), '[^/]+$') IN ${sqlList(roleNames)}
+    ) OR (
+      event_source = 'signin.amazonaws.com' AND event_name = 'ConsoleLogin' AND ui_type = 'IAMUser'
+      AND ui_user_name IN ${sqlList(userNames)}
+    ) OR (
+      event_source = 'signin.amazonaws.com' AND event_name = 'SwitchRole'
+      AND regexp_extract(json_extract_string(additional_event_data, '$.SwitchTo'), '[^/]+$') IN ${sqlList(roleNames)}
+    )`);
+  }
+
+  async calls(s: CallSelector): Promise<CloudTrailRecord[]> {
+    return this.records(`ui_access_key_id IN ${sqlList(s.accessKeyIds)}
+      OR ui_arn IN ${sqlList(s.assumedRoleArns)}
+      OR source_identity IN ${sqlList(s.sourceIdentities)}
+      OR (ui_type = 'IAMUser' AND ui_user_name IN ${sqlList(s.userNames)})
+      OR regexp_extract(issuer_arn, '[^/]+$') IN ${sqlList(s.roleNames)}`);
+  }
+
+  private async records(where: string): Promise<CloudTrailRecord[]> {
+    const r = await this.conn.runAndReadAll(
+      `SELECT * EXCLUDE (file, event_ts) FROM events WHERE ${where} ORDER BY event_time, event_id`,
+    );
+    return r.getRowObjectsJS().map((row) => rowToRecord(row as Record<string, unknown>));
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.instance.closeSync();
+    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
+  }
+}
+
+function parseJson(v: unknown): Record<string, unknown> | null | undefined {
+  if (typeof v !== 'string') return v === null ? null : undefined;
+  try {
+    const x: unknown = JSON.parse(v);
+    return typeof x === 'object' && x !== null ? (x as Record<string, unknown>) : null;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A stored row (snake_case) back into the CloudTrail record shape the engine reads. */
+export function rowToRecord(row: Record<string, unknown>): CloudTrailRecord {
+  const s = (k: string): string | undefined => (typeof row[k] === 'string' ? (row[k] as string) : undefined);
+  const sessionContext: Record<string, unknown> = {};
+  if (s('issuer_arn')) sessionContext['sessionIssuer'] = { arn: s('issuer_arn') };
+  if (s('mfa_authenticated')) sessionContext['attributes'] = { mfaAuthenticated: s('mfa_authenticated') };
+  if (s('source_identity')) sessionContext['sourceIdentity'] = s('source_identity');
+  const userIdentity: Record<string, unknown> = {
+    type: s('ui_type'),
+    principalId: s('ui_principal_id'),
+    arn: s('ui_arn'),
+    accountId: s('ui_account_id'),
+    accessKeyId: s('ui_access_key_id'),
+    userName: s('ui_user_name'),
+  };
+  if (Object.keys(sessionContext).length > 0) userIdentity['sessionContext'] = sessionContext;
+  for (const k of Object.keys(userIdentity)) if (userIdentity[k] === undefined) delete userIdentity[k];
+  const rec: Record<string, unknown> = {
+    eventTime: s('event_time') ?? '',
+    eventSource: s('event_source') ?? '',
+    eventName: s('event_name') ?? '',
+    awsRegion: s('aws_region') ?? '',
+    recipientAccountId: s('account_id'),
+    eventID: s('event_id'),
+    eventType: s('event_type'),
+    readOnly: s('read_only') === undefined ? undefined : s('read_only') === 'true',
+    errorCode: s('error_code'),
+    errorMessage: s('error_message'),
+    sourceIPAddress: s('source_ip'),
+    userAgent: s('user_agent'),
+    userIdentity,
+    requestParameters: parseJson(row['request_parameters']),
+    responseElements: parseJson(row['response_elements']),
+    additionalEventData: parseJson(row['additional_event_data']),
+  };
+  const resources =
+    typeof row['resources'] === 'string' ? (JSON.parse(row['resources']) as unknown) : undefined;
+  if (Array.isArray(resources)) rec['resources'] = resources;
+  for (const k of Object.keys(rec)) if (rec[k] === undefined) delete rec[k];
+  return rec as CloudTrailRecord;
+}
