@@ -1,15 +1,76 @@
-import type { CommandModule } from '../program.js';
+import { resolve } from 'node:path';
+import { readEventsFile, simulateEvents, type InputEvent } from '../../simulator/index.js';
 import { CliUsageError } from '../errors.js';
+import { EXIT_OK, type CliIO } from '../io.js';
+import type { CommandModule } from '../program.js';
+import { loadSystem, type SourceOptions } from '../system.js';
 
-/** `breakglass simulate` — placeholder until its issue lands. */
+interface SimulateFlags extends SourceOptions {
+  readonly events: string[];
+  readonly json?: boolean;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** `breakglass simulate`: replay real CloudTrail against the model, one result per input record. */
 export const simulateCommand: CommandModule = {
   register(program, run) {
     program
       .command('simulate')
-      .description('(not implemented yet)')
+      .description(
+        'replay CloudTrail records (log files, JSON Lines, EventBridge events) against the templates',
+      )
+      .option('--config <file>', 'breakglass config file to synthesize (default: the bundled example)')
+      .option('--app <dir>', 'a synthesized CDK cloud assembly (cdk.out)')
+      .option('--template <file>', 'a single CloudFormation template (JSON); needs --account and --region')
+      .option('--account <id>', 'account of --template')
+      .option('--region <region>', 'Region of --template')
+      .option(
+        '--events <file>',
+        'events file: CloudTrail log (.json/.json.gz), JSON Lines, EventBridge events (repeatable)',
+        collect,
+        [],
+      )
+      .option('--json', 'print results as JSON')
       .action(
-        run(() => {
-          throw new CliUsageError('simulate: not implemented yet');
+        run((io: CliIO, flags: SimulateFlags) => {
+          if (flags.events.length === 0) throw new CliUsageError('--events: give at least one events file');
+          const inputs: InputEvent[] = [];
+          for (const f of flags.events) {
+            const { events, skipped } = readEventsFile(resolve(io.cwd, f));
+            for (const s of skipped) io.err(`warning: skipped ${s.file}: ${s.reason}`);
+            inputs.push(...events);
+          }
+          const system = loadSystem(flags, io.cwd);
+          const results = simulateEvents(system.model, inputs);
+          if (flags.json) {
+            io.out(JSON.stringify({ events: results }, null, 2));
+            return EXIT_OK;
+          }
+          const rows = results.map((r) => [
+            r.eventID.slice(0, 12),
+            r.eventName,
+            r.region,
+            r.principal.length > 60 ? `…${r.principal.slice(-59)}` : r.principal,
+            r.trust,
+            r.alerted ? 'alerted' : '-',
+            r.logged ? 'logged' : '-',
+            String(r.deliveries.length),
+          ]);
+          const header = ['event', 'name', 'region', 'principal', 'trust', 'alert', 'log', 'deliveries'];
+          const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+          const fmt = (r: string[]) =>
+            r
+              .map((c, i) => c.padEnd(widths[i] ?? 0))
+              .join('  ')
+              .trimEnd();
+          io.out(fmt(header));
+          for (const r of rows) io.out(fmt(r));
+          const alerted = results.filter((r) => r.alerted).length;
+          io.out(
+            `\n${results.length} event(s): ${alerted} alerted, ${results.filter((r) => r.logged).length} logged`,
+          );
+          return EXIT_OK;
         }),
       );
   },

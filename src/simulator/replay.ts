@@ -1,0 +1,231 @@
+import { needsAllManagementEvents, recordOf, type EventBridgeEvent } from '../engines/cloudtrail/index.js';
+import type { Decision } from '../engines/iam-policy/index.js';
+import { policyDecision } from './policy.js';
+import { renderTargetInput } from '../engines/input-transformer/index.js';
+import {
+  defaultBusArn,
+  type BusModel,
+  type RuleModel,
+  type SystemModel,
+  type TargetKind,
+  type TargetModel,
+} from './model.js';
+
+/** One target invocation that EventBridge would make. */
+export interface Delivery {
+  readonly ruleArn: string;
+  readonly ruleName: string;
+  readonly busArn: string;
+  readonly region: string;
+  readonly account: string;
+  readonly targetId: string;
+  readonly targetKind: TargetKind;
+  readonly targetArn: string;
+  /** The exact payload the target receives. */
+  readonly input: string;
+  /** Buses the event went through to get here, first = the default bus it landed on. */
+  readonly via: readonly string[];
+}
+
+/** A rule or forwarding that did not deliver, and why (for explaining gaps). */
+export interface Miss {
+  readonly ruleArn: string;
+  readonly targetArn?: string;
+  readonly reason: string;
+}
+
+export interface ReplayResult {
+  readonly deliveries: readonly Delivery[];
+  readonly misses: readonly Miss[];
+}
+
+/** Targets that put a human in the loop. */
+export const NOTIFICATION_KINDS: ReadonlySet<TargetKind> = new Set([
+  'sns',
+  'sqs',
+  'lambda',
+  'api-destination',
+]);
+
+export const isAlert = (d: Delivery): boolean => NOTIFICATION_KINDS.has(d.targetKind);
+export const isLog = (d: Delivery): boolean => d.targetKind === 'logs';
+
+const MAX_HOPS = 8;
+
+function combine(decisions: Decision[]): Decision {
+  if (decisions.includes('ExplicitDeny')) return 'ExplicitDeny';
+  if (decisions.includes('Allow')) return 'Allow';
+  return 'ImplicitDeny';
+}
+
+function accountOfArn(arn: string): string {
+  return arn.split(':')[4] ?? '';
+}
+function regionOfArn(arn: string): string {
+  return arn.split(':')[3] ?? '';
+}
+
+/**
+ * May `rule` forward to the bus `target`? EventBridge needs, for a bus in another Region or account, a target
+ * role that events.amazonaws.com can assume and that allows `events:PutEvents` on the destination, and for
+ * another account the destination bus's resource policy must allow the sender.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html
+ */
+function forwardingAllowed(
+  model: SystemModel,
+  rule: RuleModel,
+  target: TargetModel,
+  dest: BusModel,
+): string | undefined {
+  const crossAccount = dest.account !== rule.account;
+  const crossRegion = dest.region !== rule.region;
+  const role = target.roleArn ? model.roles.get(target.roleArn) : undefined;
+  if (crossRegion && !target.roleArn) {
+    return 'a cross-Region event bus target needs a RoleArn';
+  }
+  if (target.roleArn) {
+    if (!role) return `target role ${target.roleArn} is not in the templates; cannot show it may PutEvents`;
+    const trust = policyDecision(role.trustPolicy, {
+      action: 'sts:AssumeRole',
+      resource: role.arn,
+      principal: { type: 'Service', id: 'events.amazonaws.com' },
+      context: {},
+    });
+    if (trust !== 'Allow') return `target role ${role.name} does not trust events.amazonaws.com (${trust})`;
+    const perm = combine(
+      role.policies.map((doc) =>
+        policyDecision(doc, {
+          action: 'events:PutEvents',
+          resource: dest.arn,
+          principal: { type: 'AWS', id: role.arn },
+          context: { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': role.account },
+        }),
+      ),
+    );
+    if (perm !== 'Allow')
+      return `target role ${role.name} is not allowed events:PutEvents on ${dest.arn} (${perm})`;
+  }
+  // The destination bus's resource policy: an explicit Deny stops everyone; another account also needs an
+  // Allow (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html).
+  const principalArn = role?.arn ?? `arn:aws:iam::${rule.account}:root`;
+  const decision =
+    dest.policyStatements.length === 0
+      ? 'ImplicitDeny'
+      : policyDecision(
+          { Version: '2012-10-17', Statement: dest.policyStatements },
+          {
+            action: 'events:PutEvents',
+            resource: dest.arn,
+            principal: { type: 'AWS', id: principalArn },
+            context: {
+              'aws:PrincipalArn': principalArn,
+              'aws:PrincipalAccount': rule.account,
+              'aws:SourceAccount': rule.account,
+              'aws:SourceArn': rule.arn,
+            },
+          },
+        );
+  if (decision === 'ExplicitDeny') return `the policy of ${dest.arn} denies PutEvents from ${principalArn}`;
+  if (crossAccount && decision !== 'Allow') {
+    return `the policy of ${dest.arn} does not let account ${rule.account} PutEvents (${decision})`;
+  }
+  return undefined;
+}
+
+/**
+ * Delivers `event` as AWS would: to the default bus of its account and Region, through every matching rule,
+ * following event-bus targets (with permission checks and a loop guard).
+ */
+export function replayEvent(model: SystemModel, event: EventBridgeEvent): ReplayResult {
+  const deliveries: Delivery[] = [];
+  const misses: Miss[] = [];
+  const record = recordOf(event);
+  const readOnlyFiltered = record ? needsAllManagementEvents(record) : false;
+
+  const visit = (busArn: string, via: string[]) => {
+    const bus = model.buses.get(busArn);
+    if (!bus) return;
+    for (const rule of bus.rules) {
+      if (rule.state === 'DISABLED') {
+        if (rule.pattern?.matches(event)) misses.push({ ruleArn: rule.arn, reason: 'rule is DISABLED' });
+        continue;
+      }
+      if (!rule.pattern) continue;
+      if (!rule.pattern.matches(event)) continue;
+      if (readOnlyFiltered && rule.state !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') {
+        misses.push({
+          ruleArn: rule.arn,
+          reason: `read-only ${record?.eventName} reaches only rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (rule is ${rule.state})`,
+        });
+        continue;
+      }
+      for (const target of rule.targets) {
+        if (target.kind === 'event-bus') {
+          const dest = model.buses.get(target.arn) ?? {
+            arn: target.arn,
+            name: target.arn.split('/').pop() ?? target.arn,
+            account: accountOfArn(target.arn),
+            region: regionOfArn(target.arn),
+            policyStatements: [],
+            rules: [],
+          };
+          if (via.includes(dest.arn) || via.length >= MAX_HOPS) {
+            misses.push({ ruleArn: rule.arn, targetArn: target.arn, reason: 'event bus loop stopped' });
+            continue;
+          }
+          const denied = forwardingAllowed(model, rule, target, dest);
+          if (denied) {
+            misses.push({ ruleArn: rule.arn, targetArn: target.arn, reason: denied });
+            continue;
+          }
+          if (!model.buses.has(dest.arn)) {
+            misses.push({
+              ruleArn: rule.arn,
+              targetArn: target.arn,
+              reason: 'destination bus is not in the templates',
+            });
+            continue;
+          }
+          visit(dest.arn, [...via, dest.arn]);
+          continue;
+        }
+        let input: string;
+        try {
+          input = renderTargetInput(
+            {
+              ...(target.input !== undefined ? { Input: target.input } : {}),
+              ...(target.inputPath !== undefined ? { InputPath: target.inputPath } : {}),
+              ...(target.inputTransformer !== undefined ? { InputTransformer: target.inputTransformer } : {}),
+            },
+            event,
+            { ruleArn: rule.arn, ruleName: rule.name, ingestionTime: event.time },
+          );
+        } catch (e) {
+          misses.push({
+            ruleArn: rule.arn,
+            targetArn: target.arn,
+            reason: `input cannot be rendered: ${(e as Error).message}`,
+          });
+          continue;
+        }
+        deliveries.push({
+          ruleArn: rule.arn,
+          ruleName: rule.name,
+          busArn: bus.arn,
+          region: bus.region,
+          account: bus.account,
+          targetId: target.id,
+          targetKind: target.kind,
+          targetArn: target.arn,
+          input,
+          via,
+        });
+      }
+    }
+  };
+
+  const landing = defaultBusArn(event.account, event.region);
+  visit(landing, [landing]);
+  return { deliveries, misses };
+}

@@ -1,0 +1,506 @@
+import { toEventBridgeEvent, type CloudTrailRecord } from '../engines/cloudtrail/index.js';
+import type { AssumeRoleRequest, Decision } from '../engines/iam-policy/index.js';
+import { trustDecision } from './policy.js';
+import { REASON_TAG_KEYS } from '../engines/conventions.js';
+import type { RoleModel, SystemModel, UserModel } from './model.js';
+import { personsOf, strangerFor, type Person } from './persons.js';
+import {
+  actionRecord,
+  assumedRoleIdentity,
+  federationTokenRecord,
+  iamUserIdentity,
+  signinRecord,
+  stableId,
+  stsAssumeRecord,
+  type Caller,
+} from './records.js';
+import { isAlert, isLog, replayEvent, type Delivery, type Miss } from './replay.js';
+
+/** Every way into a break-glass role or user, and the two kinds of action made with a session. */
+export const WAYS_IN = [
+  'AssumeRole',
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+  'SwitchRole',
+  'GetSigninToken',
+  'RoleChaining',
+  'ConsoleLogin',
+  'GetFederationToken',
+  'ReadAction',
+  'WriteAction',
+] as const;
+export type WayIn = (typeof WAYS_IN)[number];
+
+export type Actor = 'named' | 'named-no-mfa' | 'stranger';
+
+export interface ScenarioResult {
+  readonly wayIn: WayIn;
+  readonly region: string;
+  readonly actor: Actor;
+  readonly principal: string;
+  readonly target: string;
+  /** Trust-policy decision for assume/switch events; `n/a` where no trust policy decides. */
+  readonly trust: Decision | 'n/a';
+  readonly alerted: boolean;
+  readonly logged: boolean;
+  readonly ok: boolean;
+  /** Why the scenario is a gap (empty when ok). */
+  readonly problems: readonly string[];
+  readonly eventId: string;
+  readonly deliveries: readonly Delivery[];
+  readonly misses: readonly Miss[];
+}
+
+export interface VerifyOptions {
+  readonly regions: readonly string[];
+  /** Only these roles (ARNs); default: roles tagged `breakglass:role=true`. */
+  readonly roleArns?: readonly string[];
+  /** Only these users (names or ARNs); default: users tagged `breakglass:user=true`. */
+  readonly users?: readonly string[];
+}
+
+export interface VerifyResult {
+  readonly roles: readonly string[];
+  readonly users: readonly string[];
+  readonly regions: readonly string[];
+  readonly scenarios: readonly ScenarioResult[];
+  readonly summary: { readonly total: number; readonly ok: number; readonly gaps: number };
+  readonly warnings: readonly string[];
+}
+
+interface Attempt {
+  readonly wayIn: WayIn;
+  readonly region: string;
+  readonly actor: Actor;
+  readonly principal: string;
+  readonly target: string;
+  readonly record: CloudTrailRecord;
+  readonly trust: Decision | 'n/a';
+  readonly expectDenied: boolean;
+  readonly expectAlert: boolean;
+  readonly expectLog: boolean;
+}
+
+const REASON_TAGS: Readonly<Record<string, string>> = Object.fromEntries(
+  REASON_TAG_KEYS.map((k) => [k, k === 'Ticket' ? 'INC-1234' : 'database restore']),
+);
+
+/** The request context a person's AssumeRole carries (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html). */
+function requestFor(
+  person: Person,
+  role: RoleModel,
+  region: string,
+  opts: { mfa: boolean; sourceIdentity?: string; tags?: Readonly<Record<string, string>>; console?: boolean },
+): { request: AssumeRoleRequest; caller: Caller } {
+  const context: Record<string, string | boolean | string[]> = {
+    'aws:RequestedRegion': region,
+    'aws:PrincipalAccount': person.account,
+    'aws:SecureTransport': true,
+    'aws:SourceIp': '198.51.100.7',
+  };
+  let caller: Caller;
+  let principalId: string;
+  if (person.kind === 'iam-user') {
+    const identity = iamUserIdentity(person.arn, person.name, person.account);
+    caller = { identity, arn: person.arn };
+    principalId = person.arn;
+    context['aws:PrincipalArn'] = person.arn;
+    context['aws:username'] = person.name;
+    context['aws:userid'] = String(identity['principalId']);
+    context['aws:PrincipalType'] = 'User';
+    // Long-term access keys carry no MFA key at all; console sessions say true/false.
+    if (opts.mfa) {
+      context['aws:MultiFactorAuthPresent'] = true;
+      context['aws:MultiFactorAuthAge'] = '120';
+    } else if (opts.console) context['aws:MultiFactorAuthPresent'] = false;
+  } else {
+    const identity = assumedRoleIdentity(person.roleArn, person.name);
+    caller = { identity, arn: String(identity['arn']) };
+    principalId = String(identity['arn']);
+    context['aws:PrincipalArn'] = person.roleArn;
+    context['aws:userid'] = String(identity['principalId']);
+    context['aws:PrincipalType'] = 'AssumedRole';
+    context['aws:MultiFactorAuthPresent'] = false; // Federated sessions say false even with IdP MFA.
+  }
+  if (opts.sourceIdentity) {
+    context['sts:SourceIdentity'] = opts.sourceIdentity;
+  }
+  if (opts.tags) {
+    for (const [k, v] of Object.entries(opts.tags)) context[`aws:RequestTag/${k}`] = v;
+    context['aws:TagKeys'] = Object.keys(opts.tags);
+  }
+  return {
+    caller,
+    request: {
+      action: 'sts:AssumeRole',
+      principal: { type: 'AWS', id: principalId },
+      roleArn: role.arn,
+      context,
+      ...(opts.sourceIdentity ? { sourceIdentity: opts.sourceIdentity } : {}),
+      ...(opts.tags ? { sessionTags: opts.tags } : {}),
+    },
+  };
+}
+
+/** The best a person can do: with source identity and reason tags if the role allows them, else without. */
+function bestAttempt(
+  person: Person,
+  role: RoleModel,
+  region: string,
+  mfa: boolean,
+  console: boolean,
+): { decision: Decision; request: AssumeRoleRequest; caller: Caller } {
+  const variants = console
+    ? [{}]
+    : [
+        { sourceIdentity: person.name, tags: REASON_TAGS },
+        { tags: REASON_TAGS },
+        { sourceIdentity: person.name },
+        {},
+      ];
+  let first: { decision: Decision; request: AssumeRoleRequest; caller: Caller } | undefined;
+  for (const v of variants) {
+    const { request, caller } = requestFor(person, role, region, { mfa, console, ...v });
+    const decision = trustDecision(role.trustPolicy, request).decision;
+    const attempt = { decision, request, caller };
+    if (decision === 'Allow') return attempt;
+    first ??= attempt;
+  }
+  return first as { decision: Decision; request: AssumeRoleRequest; caller: Caller };
+}
+
+function federatedDecision(
+  role: RoleModel,
+  action: 'sts:AssumeRoleWithSAML' | 'sts:AssumeRoleWithWebIdentity',
+  providerId: string,
+  region: string,
+  session: string,
+): Decision {
+  const context: Record<string, string | boolean> = { 'aws:RequestedRegion': region };
+  if (action === 'sts:AssumeRoleWithSAML') context['saml:aud'] = 'https://signin.aws.amazon.com/saml';
+  return trustDecision(role.trustPolicy, {
+    action,
+    principal: { type: 'Federated', id: providerId },
+    roleArn: role.arn,
+    context: { ...context, 'aws:userid': session },
+  }).decision;
+}
+
+function roleAttempts(role: RoleModel, model: SystemModel, region: string, warnings: string[]): Attempt[] {
+  const persons = personsOf(role, model);
+  if (persons.length === 0) {
+    warnings.push(
+      `role ${role.arn}: its trust policy names no person (IAM user or federated session); using a made-up operator`,
+    );
+  }
+  const named: Person[] = persons.length > 0 ? persons : [strangerFor(role, [])];
+  const stranger = strangerFor(role, persons);
+  const out: Attempt[] = [];
+  const key = (...parts: string[]) => [role.arn, region, ...parts].join('|');
+  const account = role.account;
+
+  // CLI / SDK AssumeRole: every named person, a named IAM user without MFA, a stranger.
+  const cliActors: { actor: Actor; person: Person; mfa: boolean }[] = [
+    ...named.map((p) => ({ actor: 'named' as const, person: p, mfa: true })),
+    ...named
+      .filter((p) => p.kind === 'iam-user')
+      .slice(0, 1)
+      .map((p) => ({ actor: 'named-no-mfa' as const, person: p, mfa: false })),
+    { actor: 'stranger', person: stranger, mfa: true },
+  ];
+  for (const a of cliActors) {
+    const { decision, request, caller } = bestAttempt(a.person, role, region, a.mfa, false);
+    const sessionName = a.person.name;
+    out.push({
+      wayIn: 'AssumeRole',
+      region,
+      actor: a.actor,
+      principal: caller.arn,
+      target: role.arn,
+      trust: decision,
+      expectDenied: a.actor !== 'named',
+      expectAlert: true,
+      expectLog: false,
+      record: stsAssumeRecord({
+        key: key('AssumeRole', a.actor, a.person.name),
+        region,
+        account,
+        action: 'AssumeRole',
+        caller,
+        roleArn: role.arn,
+        sessionName,
+        success: decision === 'Allow',
+        ...(request.sourceIdentity ? { sourceIdentity: request.sourceIdentity } : {}),
+        ...(request.sessionTags ? { tags: request.sessionTags } : {}),
+      }),
+    });
+  }
+
+  // Console switch-role (IAM users only; the console cannot set source identity or tags).
+  for (const a of cliActors.filter((x) => x.person.kind === 'iam-user')) {
+    const { decision, caller } = bestAttempt(a.person, role, region, a.mfa, true);
+    const success = decision === 'Allow';
+    out.push({
+      wayIn: 'SwitchRole',
+      region,
+      actor: a.actor,
+      principal: caller.arn,
+      target: role.arn,
+      trust: decision,
+      expectDenied: a.actor !== 'named',
+      expectAlert: true,
+      expectLog: false,
+      record: signinRecord({
+        key: key('SwitchRole', a.actor, a.person.name),
+        region,
+        account,
+        eventName: 'SwitchRole',
+        identity: success ? assumedRoleIdentity(role.arn, a.person.name, { mfa: a.mfa }) : caller.identity,
+        success,
+        switchFrom: caller.arn,
+      }),
+    });
+  }
+
+  // Federation straight into the role: SAML and web identity, for a named session and a stranger.
+  const samlProvider = `arn:aws:iam::${account}:saml-provider/BreakGlassIdP`;
+  for (const [wayIn, action, provider] of [
+    ['AssumeRoleWithSAML', 'sts:AssumeRoleWithSAML', samlProvider],
+    ['AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithWebIdentity', 'accounts.google.com'],
+  ] as const) {
+    for (const [actor, session] of [
+      ['named', named[0]?.name ?? 'operator'],
+      ['stranger', stranger.name],
+    ] as const) {
+      const decision = federatedDecision(role, action, provider, region, session);
+      const identity =
+        wayIn === 'AssumeRoleWithSAML'
+          ? {
+              type: 'SAMLUser',
+              principalId: `${samlProvider}:${session}`,
+              userName: session,
+              identityProvider: samlProvider,
+            }
+          : {
+              type: 'WebIdentityUser',
+              principalId: `${provider}:app:${session}`,
+              userName: session,
+              identityProvider: provider,
+            };
+      out.push({
+        wayIn,
+        region,
+        actor,
+        principal: `${provider}:${session}`,
+        target: role.arn,
+        trust: decision,
+        // A federated way in is a door only the design can open; a stranger must never get through.
+        expectDenied: actor === 'stranger',
+        expectAlert: true,
+        expectLog: false,
+        record: stsAssumeRecord({
+          key: key(wayIn, actor),
+          region,
+          account,
+          action: wayIn,
+          caller: { identity, arn: `${provider}:${session}` },
+          roleArn: role.arn,
+          sessionName: session,
+          success: decision === 'Allow',
+          ...(wayIn === 'AssumeRoleWithSAML' ? { providerArn: samlProvider } : {}),
+        }),
+      });
+    }
+  }
+
+  // With a session of the role: console from CLI credentials, role chaining, a read and a write.
+  const person = named[0] as Person;
+  const session = assumedRoleIdentity(role.arn, person.name, { mfa: true, sourceIdentity: person.name });
+  const sessionArn = String(session['arn']);
+  out.push({
+    wayIn: 'GetSigninToken',
+    region,
+    actor: 'named',
+    principal: sessionArn,
+    target: role.arn,
+    trust: 'n/a',
+    expectDenied: false,
+    expectAlert: true,
+    expectLog: false,
+    record: signinRecord({
+      key: key('GetSigninToken'),
+      region,
+      account,
+      eventName: 'GetSigninToken',
+      identity: session,
+      success: true,
+    }),
+  });
+  const otherRole = `arn:aws:iam::${account}:role/breakglass-verify-chained-target`;
+  out.push({
+    wayIn: 'RoleChaining',
+    region,
+    actor: 'named',
+    principal: sessionArn,
+    target: role.arn,
+    trust: 'n/a',
+    expectDenied: false,
+    expectAlert: true,
+    expectLog: true,
+    record: stsAssumeRecord({
+      key: key('RoleChaining'),
+      region,
+      account,
+      action: 'AssumeRole',
+      caller: { identity: session, arn: sessionArn },
+      roleArn: otherRole,
+      sessionName: person.name,
+      success: true,
+      sourceIdentity: person.name,
+    }),
+  });
+  for (const kind of ['read', 'write'] as const) {
+    out.push({
+      wayIn: kind === 'read' ? 'ReadAction' : 'WriteAction',
+      region,
+      actor: 'named',
+      principal: sessionArn,
+      target: role.arn,
+      trust: 'n/a',
+      expectDenied: false,
+      expectAlert: false,
+      expectLog: true,
+      record: actionRecord({ key: key(kind), region, account, identity: session, kind }),
+    });
+  }
+  return out;
+}
+
+function userAttempts(user: UserModel, region: string): Attempt[] {
+  const key = (...parts: string[]) => [user.arn, region, ...parts].join('|');
+  const identity = iamUserIdentity(user.arn, user.name, user.account);
+  const caller: Caller = { identity, arn: user.arn };
+  const base = { region, principal: user.arn, target: user.arn, trust: 'n/a' as const, expectDenied: false };
+  return [
+    {
+      ...base,
+      wayIn: 'ConsoleLogin',
+      actor: 'named',
+      expectAlert: true,
+      expectLog: false,
+      record: signinRecord({
+        key: key('ConsoleLogin', 'ok'),
+        region,
+        account: user.account,
+        eventName: 'ConsoleLogin',
+        identity,
+        success: true,
+        mfaUsed: true,
+      }),
+    },
+    {
+      ...base,
+      wayIn: 'ConsoleLogin',
+      actor: 'named-no-mfa',
+      expectAlert: true,
+      expectLog: false,
+      record: signinRecord({
+        key: key('ConsoleLogin', 'fail'),
+        region,
+        account: user.account,
+        eventName: 'ConsoleLogin',
+        identity,
+        success: false,
+        mfaUsed: false,
+      }),
+    },
+    {
+      ...base,
+      wayIn: 'GetFederationToken',
+      actor: 'named',
+      expectAlert: true,
+      expectLog: true,
+      record: federationTokenRecord({
+        key: key('GetFederationToken'),
+        region,
+        account: user.account,
+        caller,
+        name: user.name,
+      }),
+    },
+    ...(['read', 'write'] as const).map((kind) => ({
+      ...base,
+      wayIn: (kind === 'read' ? 'ReadAction' : 'WriteAction') as WayIn,
+      actor: 'named' as const,
+      expectAlert: false,
+      expectLog: true,
+      record: actionRecord({ key: key(kind), region, account: user.account, identity, kind }),
+    })),
+  ];
+}
+
+function evaluate(model: SystemModel, a: Attempt): ScenarioResult {
+  const { deliveries, misses } = replayEvent(model, toEventBridgeEvent(a.record));
+  const alerted = deliveries.some(isAlert);
+  const logged = deliveries.some(isLog);
+  const problems: string[] = [];
+  if (a.expectAlert && !alerted) problems.push('no alert reached a notification target');
+  if (a.expectLog && !logged) problems.push('the action was not logged');
+  if (a.expectDenied && a.trust === 'Allow')
+    problems.push(`the trust policy lets ${a.actor} ${a.principal} in`);
+  return {
+    wayIn: a.wayIn,
+    region: a.region,
+    actor: a.actor,
+    principal: a.principal,
+    target: a.target,
+    trust: a.trust,
+    alerted,
+    logged,
+    ok: problems.length === 0,
+    problems,
+    eventId: String(a.record.eventID ?? stableId(a.principal)),
+    deliveries,
+    misses,
+  };
+}
+
+/** Finds the break-glass roles/users, replays every way in × region × actor, and checks the outcome. */
+export function verifyModel(model: SystemModel, options: VerifyOptions): VerifyResult {
+  const warnings: string[] = [];
+  const roles = options.roleArns?.length
+    ? options.roleArns.map((arn) => {
+        const r = model.roles.get(arn);
+        if (!r) warnings.push(`--role-arn ${arn}: no such role in the templates`);
+        return r;
+      })
+    : [...model.roles.values()].filter((r) => r.breakGlass);
+  const wantUsers = options.users ?? [];
+  const users = wantUsers.length
+    ? [...model.users.values()].filter((u) => wantUsers.includes(u.name) || wantUsers.includes(u.arn))
+    : [...model.users.values()].filter((u) => u.breakGlass);
+  const scenarios: ScenarioResult[] = [];
+  for (const role of roles) {
+    if (!role) continue;
+    for (const region of options.regions) {
+      for (const a of roleAttempts(role, model, region, warnings)) scenarios.push(evaluate(model, a));
+    }
+  }
+  for (const user of users) {
+    for (const region of options.regions) {
+      for (const a of userAttempts(user, region)) scenarios.push(evaluate(model, a));
+    }
+  }
+  const namedIn = scenarios.some((s) => s.actor === 'named' && s.trust === 'Allow');
+  if (roles.length > 0 && !namedIn)
+    warnings.push('no named person can assume any break-glass role in any verified Region');
+  const ok = scenarios.filter((s) => s.ok).length;
+  return {
+    roles: roles.filter((r): r is RoleModel => r !== undefined).map((r) => r.arn),
+    users: users.map((u) => u.arn),
+    regions: [...options.regions],
+    scenarios,
+    summary: { total: scenarios.length, ok, gaps: scenarios.length - ok },
+    warnings: [...new Set(warnings)],
+  };
+}
