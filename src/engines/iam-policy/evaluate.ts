@@ -1,3 +1,4 @@
+import { keyAppliesToAction } from './action-keys.js';
 import { evaluateClause } from './conditions.js';
 import { RequestContext } from './context.js';
 import { PolicyError } from './errors.js';
@@ -140,6 +141,8 @@ export interface TrustEvaluation {
    * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
    */
   readonly requiresIdentityPolicy: boolean;
+  /** Per action, the context keys left out because that action does not support them (see action-keys.ts). */
+  readonly ignoredContextKeys: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -193,12 +196,20 @@ export function evaluateTrustPolicy(policy: unknown, request: AssumeRoleRequest)
   const perAction: Record<string, Decision> = {};
   const reasons: string[] = [];
   let requiresIdentityPolicy = false;
+  const ignoredContextKeys: Record<string, string[]> = {};
   for (const action of actions) {
+    const actionContext: Record<string, ContextValue> = {};
+    const ignored: string[] = [];
+    for (const [k, v] of Object.entries(context)) {
+      if (keyAppliesToAction(action, k)) actionContext[k] = v;
+      else ignored.push(k);
+    }
+    if (ignored.length) ignoredContextKeys[action] = ignored;
     const ev = evaluatePolicy(doc, {
       action,
       resource: request.roleArn,
       principal: request.principal,
-      context,
+      context: actionContext,
     });
     perAction[action] = ev.decision;
     const deciding = ev.statements.filter(
@@ -230,5 +241,5 @@ export function evaluateTrustPolicy(policy: unknown, request: AssumeRoleRequest)
     : decisions.every((d) => d === 'Allow')
       ? 'Allow'
       : 'ImplicitDeny';
-  return { decision, reasons, perAction, requiresIdentityPolicy };
+  return { decision, reasons, perAction, requiresIdentityPolicy, ignoredContextKeys };
 }
