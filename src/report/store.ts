@@ -13,6 +13,8 @@ import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
 import { ReportError, SkipFile } from './errors.js';
 import { sqlList, sqlString, type CallSelector, type SessionRecordSource } from './plan.js';
 
+const MB = 1024 * 1024;
+
 /** How a file holds its records. */
 export type FileKind = 'records' | 'lines' | 'array';
 
@@ -153,8 +155,21 @@ export class TrailStore implements SessionRecordSource {
    */
   async ingestFile(path: string, label: string): Promise<number> {
     const kind = await sniffKind(path);
+    // A CloudTrail log file is one JSON object; DuckDB buffers it whole, so start small and retry
+    // bigger only for the rare file that needs it (memory stays bounded for the common case).
+    for (let size = 32 * MB; ; size *= 4) {
+      try {
+        return await this.ingestAs(path, label, kind, size);
+      } catch (e) {
+        if (e instanceof SkipFile && /maximum_object_size/.test(e.reason) && size < 512 * MB) continue;
+        throw e;
+      }
+    }
+  }
+
+  private async ingestAs(path: string, label: string, kind: FileKind, maxObject: number): Promise<number> {
     const p = sqlString(path);
-    const opts = `maximum_object_size=1073741824, ignore_errors=false`;
+    const opts = `maximum_object_size=${maxObject}, ignore_errors=false`;
     const from =
       kind === 'records'
         ? `(SELECT unnest("Records") AS r FROM read_json(${p}, format='auto', records=true, columns={'Records': '${RECORD_STRUCT}[]'}, ${opts}))`

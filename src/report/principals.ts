@@ -1,0 +1,125 @@
+/**
+ * Break-glass principals from our own artefacts: the config file (via `loadConfigFile` of
+ * src/config) and a synthesized cloud assembly (roles tagged `breakglass:role=true` and users tagged
+ * `breakglass:user=true` that have an explicit name).
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TAG_BREAKGLASS_ROLE, TAG_BREAKGLASS_USER } from '../engines/conventions.js';
+import type { SessionPrincipals } from '../engines/cloudtrail/sessions.js';
+import { ReportError } from './errors.js';
+
+const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** Collects role ARNs / names and user names anywhere in a config-shaped value. */
+export function principalsInValue(v: unknown): SessionPrincipals {
+  const roles = new Set<string>();
+  const users = new Set<string>();
+  const walk = (x: unknown, key: string): void => {
+    if (typeof x === 'string') {
+      if (ROLE_ARN.test(x)) roles.add(x);
+      else if (/^role_?name$/i.test(key) && /^[\w+=,.@-]+$/.test(x)) roles.add(x);
+      else if (/^user_?name$/i.test(key) && /^[\w+=,.@-]+$/.test(x)) users.add(x);
+      return;
+    }
+    if (Array.isArray(x)) for (const y of x) walk(y, key);
+    else if (typeof x === 'object' && x !== null) for (const [k, y] of Object.entries(x)) walk(y, k);
+  };
+  walk(v, '');
+  return { roleArns: [...roles].sort(), userNames: [...users].sort() };
+}
+
+export async function principalsFromConfig(path: string): Promise<SessionPrincipals> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import('../config/index.js')) as Record<string, unknown>;
+  } catch (e) {
+    throw new ReportError(`--config: cannot load the config module (${String(e)}); pass --role-arn instead`, {
+      cause: e,
+    });
+  }
+  const load = mod['loadConfigFile'];
+  if (typeof load !== 'function')
+    throw new ReportError(
+      '--config: this build has no config loader yet; pass --role-arn ARN / --user NAME instead',
+    );
+  const config: unknown = await (load as (p: string) => unknown)(path);
+  const p = principalsInValue(config);
+  if (p.roleArns.length === 0 && p.userNames.length === 0)
+    throw new ReportError(
+      `--config: ${JSON.stringify(path)} names no break-glass role or user; give roles a roleName`,
+    );
+  return p;
+}
+
+interface Manifest {
+  artifacts?: Record<string, { type?: string; environment?: string; properties?: { templateFile?: string } }>;
+}
+
+function tagged(props: Record<string, unknown>, key: string): boolean {
+  const tags = props['Tags'];
+  return (
+    Array.isArray(tags) &&
+    tags.some(
+      (t) =>
+        typeof t === 'object' &&
+        t !== null &&
+        (t as Record<string, unknown>)['Key'] === key &&
+        String((t as Record<string, unknown>)['Value']) === 'true',
+    )
+  );
+}
+
+export async function principalsFromApp(dir: string): Promise<SessionPrincipals> {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  } catch (e) {
+    throw new ReportError(
+      `--app: ${JSON.stringify(dir)} is not a cloud assembly (no readable manifest.json); run cdk synth first`,
+      {
+        cause: e,
+      },
+    );
+  }
+  const roles = new Set<string>();
+  const users = new Set<string>();
+  const stacks = Object.values(manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack');
+  const files =
+    stacks.length > 0
+      ? stacks
+      : (await readdir(dir))
+          .filter((f) => f.endsWith('.template.json'))
+          .map((f) => ({ properties: { templateFile: f }, environment: undefined }));
+  for (const a of files) {
+    const file = a.properties?.templateFile;
+    if (!file) continue;
+    const account = /^aws:\/\/(\d{12})\//.exec(a.environment ?? '')?.[1];
+    const template = JSON.parse(await readFile(join(dir, file), 'utf8')) as {
+      Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+    };
+    for (const r of Object.values(template.Resources ?? {})) {
+      const props = r.Properties ?? {};
+      if (
+        r.Type === 'AWS::IAM::Role' &&
+        tagged(props, TAG_BREAKGLASS_ROLE) &&
+        typeof props['RoleName'] === 'string'
+      ) {
+        const name = props['RoleName'];
+        const path = typeof props['Path'] === 'string' ? props['Path'] : '/';
+        roles.add(account ? `arn:aws:iam::${account}:role${path}${name}` : name);
+      }
+      if (
+        r.Type === 'AWS::IAM::User' &&
+        tagged(props, TAG_BREAKGLASS_USER) &&
+        typeof props['UserName'] === 'string'
+      )
+        users.add(props['UserName']);
+    }
+  }
+  if (roles.size === 0 && users.size === 0)
+    throw new ReportError(
+      `--app: no role tagged ${TAG_BREAKGLASS_ROLE}=true with an explicit RoleName in ${JSON.stringify(dir)}; pass --role-arn`,
+    );
+  return { roleArns: [...roles].sort(), userNames: [...users].sort() };
+}
