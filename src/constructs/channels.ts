@@ -34,7 +34,11 @@ import {
   unknownPlaceholders,
   webhookBody,
 } from './private/alert-placeholders.js';
-import { addForwardingRule, setAllManagementEvents } from './private/alert-forward.js';
+import {
+  ALL_MANAGEMENT_EVENTS,
+  lazyForwardingRule,
+  setAllManagementEvents,
+} from './private/alert-forward.js';
 import {
   LogGroupTarget,
   TopicTarget,
@@ -42,7 +46,12 @@ import {
   deliveryFor,
   type Delivery,
 } from './private/alert-targets.js';
-import type { PatternJson } from './private/alert-ways.js';
+import {
+  forwardPattern,
+  type MonitoredRole,
+  type MonitoredUser,
+  type PatternJson,
+} from './private/alert-ways.js';
 import { BreakGlassRegionalStack } from './regional-stack.js';
 
 /** Properties of {@link BreakGlassAlertChannels}. */
@@ -89,6 +98,10 @@ export class BreakGlassAlertChannels extends Construct {
     channel?: string;
   }[] = [];
   private readonly forwardMain: boolean;
+  private readonly roles: MonitoredRole[] = [];
+  private readonly users: MonitoredUser[] = [];
+  private reads = false;
+  private forwardersCreated = false;
 
   constructor(scope: Construct, id: string, props: BreakGlassAlertChannelsProps = {}) {
     super(scope, id);
@@ -331,31 +344,35 @@ export class BreakGlassAlertChannels extends Construct {
   }
 
   /**
-   * Forwards `pattern` from the default bus of every watched Region (main Region included) to the
-   * central bus. Returns the main-Region rule, if any.
+   * Watches `roles` / `users` in every Region: their events are forwarded from each Region's default
+   * bus (main Region included) to the central bus by one rule per Region, whose pattern covers every
+   * principal registered here (see `forwardPattern`). `reads` = read-only calls are needed (action
+   * logging), which switches the forwarding rules to the all-management-events state.
    */
-  forward(owner: Construct, id: string, pattern: PatternJson, allManagementEvents = false): void {
+  watchPrincipals(roles: readonly MonitoredRole[], users: readonly MonitoredUser[], reads: boolean): void {
+    for (const r of roles) if (!this.roles.some((x) => x.arn === r.arn)) this.roles.push(r);
+    for (const u of users) if (!this.users.some((x) => x.arn === u.arn)) this.users.push(u);
+    this.reads ||= reads;
+    if (this.forwardersCreated) return;
+    this.forwardersCreated = true;
+    const pattern = () => forwardPattern(this.roles, this.users);
+    const state = () => (this.reads ? ALL_MANAGEMENT_EVENTS : 'ENABLED');
     const mainStack = Stack.of(this);
+    const id = `Forward${Names.nodeUniqueId(this.node)}`;
     if (this.forwardMain) {
-      const rule = addForwardingRule(owner, `${id}Forward`, {
-        pattern,
+      const rule = lazyForwardingRule(this, 'Forward', {
         busArn: this.eventBusArn,
         role: this.forwarderRole,
         deadLetterQueue: this.deadLetterQueue,
-        allManagementEvents,
-        description: `Forward ${id} (break-glass) to the central bus`,
+        pattern,
+        state,
+        description: `Forward break-glass events from ${this.mainRegion} to the central bus`,
       });
-      this.watch(rule, `${Names.nodeUniqueId(owner.node)}${id}Forward`);
+      this.watch(rule, 'Forward');
     }
     for (const region of this.regions) {
       if (region === this.mainRegion) continue;
-      BreakGlassRegionalStack.forRegion(mainStack, region).forward(
-        owner,
-        id,
-        this.eventBusArn,
-        pattern,
-        allManagementEvents,
-      );
+      BreakGlassRegionalStack.forRegion(mainStack, region).addForwarder(id, this.eventBusArn, pattern, state);
     }
   }
 

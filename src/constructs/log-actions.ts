@@ -65,13 +65,10 @@ export class BreakGlassLogActions extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const reads = logsReads(mode);
-    for (const { id: pid, pattern } of actionPatterns(
-      monitoredRoles(this, roles),
-      monitoredUsers(this, users),
-      mode,
-      props.logServices,
-    )) {
-      this.channels.forward(this, pid, pattern, reads);
+    const mRoles = monitoredRoles(this, roles);
+    const mUsers = monitoredUsers(this, users);
+    this.channels.watchPrincipals(mRoles, mUsers, reads);
+    for (const { id: pid, pattern } of actionPatterns(mRoles, mUsers, mode, props.logServices)) {
       this.channels.addCentralRule(
         this,
         `${pid}Log`,

@@ -45,13 +45,12 @@ export class BreakGlassLoginAlert extends Construct {
       );
     }
     this.channels = props.channels ?? new BreakGlassAlertChannels(this, 'Channels', props);
-    this.waysIn = [
-      ...roleFamilies(monitoredRoles(this, roles)),
-      ...userFamilies(monitoredUsers(this, users)),
-    ];
+    const mRoles = monitoredRoles(this, roles);
+    const mUsers = monitoredUsers(this, users);
+    this.channels.watchPrincipals(mRoles, mUsers, false);
+    this.waysIn = [...roleFamilies(mRoles), ...userFamilies(mUsers)];
     const rules: Record<string, events.Rule> = {};
     for (const family of this.waysIn) {
-      this.channels.forward(this, family.id, family.forward);
       for (const v of family.variants)
         rules[v.id] = this.channels.addAlertRule(this, `${v.id}Alert`, v.pattern, v.fields);
     }

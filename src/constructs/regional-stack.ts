@@ -1,12 +1,11 @@
-import { Lazy, Names, Stack, type StackProps } from 'aws-cdk-lib';
+import { Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BreakGlassValidationError } from './errors.js';
-import type { PatternJson } from './private/alert-ways.js';
-import { addForwardingRule } from './private/alert-forward.js';
+import { addForwardingRule, lazyForwardingRule } from './private/alert-forward.js';
 import { createDeadLetterQueue } from './private/alert-targets.js';
 
 /** Properties of {@link BreakGlassRegionalStack}. */
@@ -85,31 +84,24 @@ export class BreakGlassRegionalStack extends Stack {
   }
 
   /**
-   * Adds a rule on this Region's default bus that forwards `pattern` to `centralBusArn`, with a
-   * FailedInvocations alarm. `allManagementEvents` sets the rule state that also receives
-   * read-only Get/List/Describe CloudTrail events.
+   * Adds a rule on this Region's default bus forwarding `pattern` (computed at synthesis) to
+   * `centralBusArn`, with a FailedInvocations alarm. `state` is `ENABLED` or, when read-only calls
+   * are logged, `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`.
    */
-  forward(
-    owner: Construct,
-    id: string,
-    centralBusArn: string,
-    pattern: PatternJson,
-    allManagementEvents = false,
-  ): events.Rule {
+  addForwarder(id: string, centralBusArn: string, pattern: () => unknown, state: () => string): events.Rule {
     this.forwarderRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [centralBusArn] }),
     );
-    const ruleId = `${Names.nodeUniqueId(owner.node)}${id}`;
-    const rule = addForwardingRule(this, ruleId, {
-      pattern,
+    const rule = lazyForwardingRule(this, id, {
       busArn: centralBusArn,
       role: this.forwarderRole,
       deadLetterQueue: this.deadLetterQueue,
-      allManagementEvents,
-      description: `Forward ${id} (break-glass) to the central bus`,
+      pattern,
+      state,
+      description: `Forward break-glass events from ${this.region} to the central bus`,
     });
     this.alarms.push(
-      new cloudwatch.Alarm(this, `${ruleId}Failed`, {
+      new cloudwatch.Alarm(this, `${id}Failed`, {
         metric: new cloudwatch.Metric({
           namespace: 'AWS/Events',
           metricName: 'FailedInvocations',

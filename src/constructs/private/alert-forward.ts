@@ -1,3 +1,4 @@
+import { Lazy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -36,5 +37,33 @@ export function addForwardingRule(scope: Construct, id: string, props: Forwardin
     targets: [new BusTarget(props.busArn, props.role, deliveryFor(props.deadLetterQueue))],
   });
   if (props.allManagementEvents) setAllManagementEvents(rule);
+  return rule;
+}
+
+export interface LazyForwardingRuleProps {
+  readonly busArn: string;
+  readonly role: iam.IRole;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Raw CloudFormation event pattern, computed at synthesis (principals may be added later). */
+  readonly pattern: () => unknown;
+  readonly state: () => string;
+  readonly description: string;
+}
+
+/** A forwarding rule whose pattern and state are computed when the template is synthesized. */
+export function lazyForwardingRule(
+  scope: Construct,
+  id: string,
+  props: LazyForwardingRuleProps,
+): events.Rule {
+  const rule = new events.Rule(scope, id, {
+    // Replaced on the L1 below (the L2 rule needs a pattern to validate).
+    eventPattern: { source: ['aws.sts'] },
+    description: props.description,
+    targets: [new BusTarget(props.busArn, props.role, deliveryFor(props.deadLetterQueue))],
+  });
+  const cfn = rule.node.defaultChild as events.CfnRule;
+  cfn.eventPattern = Lazy.any({ produce: props.pattern });
+  cfn.state = Lazy.string({ produce: props.state });
   return rule;
 }

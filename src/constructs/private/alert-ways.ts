@@ -9,9 +9,10 @@ import type { Field, FieldMap, Placeholder } from './alert-placeholders.js';
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html)
  * and the real records under test/constructs/fixtures (provenance in each file).
  *
- * A *family* is one forwarding rule per Region (what must reach the central bus); its *variants*
- * are the central alert rules, split where sign-in and STS records keep a value in different places
- * or where the result is only known from the pattern (STS calls carry `errorCode` only on failure).
+ * A *family* is one way in; its *variants* are the central alert rules, split where sign-in and STS
+ * records keep a value in different places or where the result is only known from the pattern (STS
+ * calls carry `errorCode` only on failure). What reaches the central bus is decided by one
+ * forwarding rule per Region ({@link forwardPattern}), so that no event is forwarded twice.
  */
 
 /** A pattern in CDK's `EventPattern` shape (`detailType` = `detail-type`); values may hold tokens. */
@@ -34,8 +35,6 @@ export interface WayInFamily {
   readonly id: string;
   /** Human title, e.g. "AssumeRole (CLI/SDK)". */
   readonly title: string;
-  /** What the regional rule forwards. Every variant's pattern is narrower. */
-  readonly forward: PatternJson;
   readonly variants: readonly AlertVariant[];
 }
 
@@ -158,9 +157,6 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
   families.push({
     id: 'AssumeRole',
     title: 'AssumeRole / AssumeRoleWithSAML / AssumeRoleWithWebIdentity into the role',
-    forward: merge(assumeBase, {
-      $or: [byArn, ...roles.map((r) => ({ errorMessage: [{ suffix: ` on resource: ${r.arn}` }] }))],
-    }),
     variants: [
       // Callers with IAM credentials have an ARN; SAML / web identity callers only a user name.
       ...stsOutcomes(
@@ -210,12 +206,6 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
   families.push({
     id: 'RoleConsole',
     title: 'Console sign-in as the role (SwitchRole, ConsoleLogin, GetSigninToken)',
-    forward: merge(consoleBase, {
-      $or: [
-        { userIdentity: { sessionContext: { sessionIssuer: { arn: arns } } } },
-        { userIdentity: { arn: roles.map((r) => ({ prefix: r.sessionArnPrefix })) } },
-      ],
-    }),
     variants: roles.flatMap((r, i) =>
       ROLE_CONSOLE_EVENTS.map((name): AlertVariant => ({
         id: `${name}${i}`,
@@ -255,7 +245,6 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
   families.push({
     id: 'RoleChain',
     title: 'Role chaining out of a break-glass session',
-    forward: chainBase,
     variants: stsOutcomes('RoleChain', chainBase, {
       ...common('Role chaining out of a break-glass session'),
       username: p('$.detail.userIdentity.arn'),
@@ -294,7 +283,6 @@ export function userFamilies(users: readonly MonitoredUser[]): WayInFamily[] {
   families.push({
     id: 'UserConsole',
     title: 'Console sign-in of the break-glass user',
-    forward: loginBase,
     variants: [
       {
         id: 'UserConsoleLogin',
@@ -326,7 +314,6 @@ export function userFamilies(users: readonly MonitoredUser[]): WayInFamily[] {
   families.push({
     id: 'UserToken',
     title: 'GetFederationToken / GetSessionToken with the user’s keys',
-    forward: stsBase,
     variants: stsOutcomes('UserToken', stsBase, {
       ...common('GetFederationToken / GetSessionToken with the break-glass user’s keys'),
       username: p('$.detail.userIdentity.userName'),
@@ -349,7 +336,6 @@ export function userFamilies(users: readonly MonitoredUser[]): WayInFamily[] {
   families.push({
     id: 'UserFederated',
     title: 'Console sign-in with a federated session of the user',
-    forward: fedBase,
     variants: ['ConsoleLogin', 'GetSigninToken'].map((name): AlertVariant => ({
       id: `UserFederated${name}`,
       pattern: merge(fedBase, { eventName: [name] }),
@@ -412,4 +398,35 @@ export function actionPatterns(
 /** True when the logged actions include read-only calls (which need the all-management-events rule state). */
 export function logsReads(mode: LogActionsMode): boolean {
   return mode === true || mode === 'read';
+}
+
+/**
+ * The forwarding pattern of a Region: every event that *mentions* a break-glass principal where a
+ * way in or an action keeps it (role ARN requested, denied-role ARN in the error message, session
+ * issuer, role-session ARN, IAM user name in the account). One rule per Region and central bus, so
+ * an event is forwarded once even when several central rules (alert, chaining, log) want it; the
+ * central rules decide what it is. Break-glass principals are rare by design, so this forwards
+ * little. Raw CloudFormation shape (`detail-type`), not CDK's.
+ */
+export function forwardPattern(
+  roles: readonly MonitoredRole[],
+  users: readonly MonitoredUser[],
+): Record<string, unknown> {
+  const branches: Record<string, unknown>[] = [];
+  if (roles.length > 0) {
+    branches.push({ detail: { requestParameters: { roleArn: roles.map((r) => r.arn) } } });
+    branches.push({ detail: { errorMessage: roles.map((r) => ({ suffix: ` on resource: ${r.arn}` })) } });
+    branches.push({ detail: { userIdentity: { arn: roles.map((r) => ({ prefix: r.sessionArnPrefix })) } } });
+  }
+  const issuers = [...roles.map((r) => r.arn), ...users.map((u) => u.arn)];
+  if (issuers.length > 0) {
+    branches.push({ detail: { userIdentity: { sessionContext: { sessionIssuer: { arn: issuers } } } } });
+  }
+  if (users.length > 0) {
+    branches.push({
+      account: [...new Set(users.map((u) => u.account))],
+      detail: { userIdentity: { type: ['IAMUser'], userName: users.map((u) => u.name) } },
+    });
+  }
+  return branches.length === 1 ? (branches[0] as Record<string, unknown>) : { $or: branches };
 }

@@ -1,0 +1,124 @@
+/**
+ * Acceptance: each way in, as a real-shaped CloudTrail record (fixtures/ways-in.json, provenance
+ * per case), becomes its EventBridge event, matches the forwarding rule of its Region's stack, is
+ * forwarded to the central bus, matches an alert rule there and reaches the alert targets; the
+ * rendered email and Slack messages carry the record's values. Negative cases are not alerted.
+ */
+import { readFileSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BreakGlassMonitoring } from '../../src/constructs/monitoring.js';
+import type { CloudTrailRecord } from '../../src/engines/cloudtrail/index.js';
+import { AlertingWorld } from './alerting-harness.js';
+
+interface Case {
+  name: string;
+  provenance: string;
+  alerted: boolean;
+  expect?: Record<string, string>;
+  record: CloudTrailRecord;
+}
+
+const cases = JSON.parse(readFileSync(new URL('./fixtures/ways-in.json', import.meta.url), 'utf8')) as Case[];
+const ACCOUNT = '111111111111';
+/** Email template that prints every placeholder on its own line, to read values back. */
+const FIELDS = [
+  'username',
+  'roleArn',
+  'sessionName',
+  'sourceIdentity',
+  'mfa',
+  'result',
+  'errorCode',
+  'region',
+  'ip',
+  'account',
+  'eventName',
+];
+const MESSAGE = FIELDS.map((f) => `${f}=<${f}>`).join('\n');
+
+let world: AlertingWorld;
+let topicRef: string;
+
+function parseMessage(payload: string): Record<string, string> {
+  const text = JSON.parse(payload) as string;
+  return Object.fromEntries(
+    text.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+beforeAll(() => {
+  const app = new App();
+  const main = new Stack(app, 'Main', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  const role = new iam.Role(main, 'BreakGlassRole', {
+    roleName: 'alice',
+    assumedBy: new iam.AccountRootPrincipal(),
+  });
+  const user = new iam.User(main, 'BreakGlassUser', { userName: 'bob' });
+  const monitoring = new BreakGlassMonitoring(main, 'Monitoring', {
+    roles: [role],
+    users: [user],
+    regions: ['ap-southeast-2'],
+    loginAlertEmails: ['oncall@example.com'],
+    message: MESSAGE,
+    slack: {
+      channel: 'C0123456789',
+      tokenSecret: secretsmanager.Secret.fromSecretNameV2(main, 'SlackToken', 'slack-bot-token'),
+    },
+  });
+  const stacks = [
+    main,
+    ...['us-east-1', 'ap-southeast-2'].map((r) => app.node.findChild(`Main-${r}`) as Stack),
+  ];
+  const busName = Stack.of(monitoring).resolve(monitoring.channels.eventBus.eventBusName) as { Ref: string };
+  const mainTemplate = new AlertingWorld([main], 'x').raw.get('Main') as {
+    Resources: Record<string, { Properties: Record<string, unknown> }>;
+  };
+  const name = mainTemplate.Resources[busName.Ref]?.Properties['Name'] as string;
+  world = new AlertingWorld(stacks, name);
+  topicRef = (main.resolve(monitoring.channels.alertTopic.topicArn) as { Ref: string }).Ref;
+}, 120_000);
+
+describe('BreakGlassLoginAlert acceptance (every way in, every Region)', () => {
+  for (const c of cases.filter((c) => c.alerted)) {
+    it(`alerts: ${c.name}`, () => {
+      const r = world.replay(c.record);
+      expect(r.forwardedBy, 'forwarded from its Region').toHaveLength(1);
+      const email = r.delivered.filter(
+        (d) => d.targetArn.includes(topicRef) || d.targetArn.endsWith(':AlertTopic'),
+      );
+      const topicDeliveries = r.delivered.filter((d) => d.payload.startsWith('"username='));
+      expect(topicDeliveries, 'exactly one alert email').toHaveLength(1);
+      void email;
+      const values = parseMessage((topicDeliveries[0] as { payload: string }).payload);
+      for (const [k, v] of Object.entries(c.expect ?? {})) expect(values[k], k).toBe(v);
+      const slack = r.delivered.filter((d) => d.payload.includes('"blocks"'));
+      expect(slack).toHaveLength(1);
+      const body = JSON.parse((slack[0] as { payload: string }).payload) as {
+        channel: string;
+        text: string;
+        blocks: unknown[];
+      };
+      expect(body.channel).toBe('C0123456789');
+      expect(body.text).toContain(c.record.awsRegion);
+      expect(JSON.stringify(body.blocks)).toContain(values['result']);
+    });
+  }
+  for (const c of cases.filter((c) => !c.alerted)) {
+    it(`does not alert: ${c.name}`, () => {
+      const r = world.replay(c.record);
+      expect(r.delivered.filter((d) => d.payload.startsWith('"username='))).toEqual([]);
+    });
+  }
+
+  it('forwards an event once even when several central rules want it (role chaining is also an action)', () => {
+    const chain = cases.find((c) => c.name.startsWith('role chaining'));
+    const r = world.replay((chain as Case).record);
+    expect(r.forwardedBy).toHaveLength(1);
+    const rules = new Set(r.delivered.map((d) => d.rule.logicalId));
+    expect([...rules].some((id) => id.includes('RoleChainOk'))).toBe(true);
+    expect([...rules].some((id) => id.includes('SessionActionsLog'))).toBe(true);
+  });
+});
