@@ -40,15 +40,33 @@ export function writeTrailTree(): TrailTree {
   const org = 'AWSLogs/o-abcdefghij/222222222222/CloudTrail/eu-west-1/2026/03/01';
   const us = chained.filter((r) => r.awsRegion === 'us-east-1');
   const eu = chained.filter((r) => r.awsRegion !== 'us-east-1');
-  put(root, `${acct}/111111111111_CloudTrail_us-east-1_20260301T1000Z_a.json.gz`, gzipSync(JSON.stringify({ Records: us })));
-  put(root, `${org}/222222222222_CloudTrail_eu-west-1_20260301T1005Z_b.json.gz`, gzipSync(JSON.stringify({ Records: eu })));
+  put(
+    root,
+    `${acct}/111111111111_CloudTrail_us-east-1_20260301T1000Z_a.json.gz`,
+    gzipSync(JSON.stringify({ Records: us })),
+  );
+  put(
+    root,
+    `${org}/222222222222_CloudTrail_eu-west-1_20260301T1005Z_b.json.gz`,
+    gzipSync(JSON.stringify({ Records: eu })),
+  );
   put(root, 'extra/2024/07/30/stratus.jsonl', stratus.map((r) => JSON.stringify(r)).join('\n') + '\n');
   put(root, 'extra/plain.json', JSON.stringify({ Records: [] }));
-  put(root, `${acct}/../../../CloudTrail-Digest/us-east-1/2026/03/01/digest.json.gz`, gzipSync('{"awsAccountId":"1"}'));
+  put(
+    root,
+    `${acct}/../../../CloudTrail-Digest/us-east-1/2026/03/01/digest.json.gz`,
+    gzipSync('{"awsAccountId":"1"}'),
+  );
   const full = gzipSync(JSON.stringify({ Records: [...stratus, ...stratus] }));
   const bad = [
-    { rel: `${acct}/111111111111_CloudTrail_us-east-1_20260301T1010Z_truncated.json.gz`, reason: /unexpected end|gzip|truncat/i },
-    { rel: `${acct}/111111111111_CloudTrail_us-east-1_20260301T1015Z_invalid.json`, reason: /malformed json|invalid/i },
+    {
+      rel: `${acct}/111111111111_CloudTrail_us-east-1_20260301T1010Z_truncated.json.gz`,
+      reason: /unexpected end|gzip|truncat/i,
+    },
+    {
+      rel: `${acct}/111111111111_CloudTrail_us-east-1_20260301T1015Z_invalid.json`,
+      reason: /malformed json|invalid/i,
+    },
     { rel: `${acct}/not-cloudtrail.json`, reason: /not CloudTrail/ },
   ];
   put(root, bad[0]!.rel, full.subarray(0, Math.floor(full.length / 2)));

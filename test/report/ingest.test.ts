@@ -55,7 +55,9 @@ describe('ingestTrail (DuckDB store)', () => {
     expect(viaStore.map((s) => [s.wayIn, s.status, s.start, s.counts.total])).toEqual(
       direct.map((s) => [s.wayIn, s.status, s.start, s.counts.total]),
     );
-    expect(viaStore.map((s) => s.actions.map((a) => a.eventId))).toEqual(direct.map((s) => s.actions.map((a) => a.eventId)));
+    expect(viaStore.map((s) => s.actions.map((a) => a.eventId))).toEqual(
+      direct.map((s) => s.actions.map((a) => a.eventId)),
+    );
     expect(viaStore).toHaveLength(5);
     const chained = viaStore.find((s) => s.principal === CHAINED_ROLE);
     expect(chained?.regions).toEqual(['eu-west-1', 'us-east-1']);
@@ -84,7 +86,9 @@ describe('ingestTrail (DuckDB store)', () => {
 describe('dateOfPath', () => {
   it('reads the date of CloudTrail keys, account and organization layouts', () => {
     expect(dateOfPath('AWSLogs/111111111111/CloudTrail/us-east-1/2026/03/01/x.json.gz')).toBe('2026-03-01');
-    expect(dateOfPath('p/AWSLogs/o-abc/111111111111/CloudTrail/eu-west-1/2025/12/31/x.json.gz')).toBe('2025-12-31');
+    expect(dateOfPath('p/AWSLogs/o-abc/111111111111/CloudTrail/eu-west-1/2025/12/31/x.json.gz')).toBe(
+      '2025-12-31',
+    );
     expect(dateOfPath('logs/x.json')).toBeUndefined();
   });
 });
