@@ -36,7 +36,7 @@ export interface PolicyEvaluation {
 }
 
 export function describeStatement(s: PolicyStatement): string {
-  return `Statement[${s.index}]${s.sid ? ` (Sid "${s.sid}")` : ''}`;
+  return `${s.path}${s.sid ? ` (Sid "${s.sid}")` : ''}`;
 }
 
 function resourceMatches(
@@ -184,10 +184,7 @@ export function evaluateTrustPolicy(policy: unknown, request: AssumeRoleRequest)
   const doc = parsePolicyDocument(policy);
   doc.statements.forEach((st) => {
     if (!st.principal && !st.notPrincipal)
-      throw new PolicyError(
-        doc.statements.length === 1 ? 'Statement' : `Statement[${st.index}]`,
-        'a trust policy statement needs a Principal (or NotPrincipal) element',
-      );
+      throw new PolicyError(st.path, 'a trust policy statement needs a Principal (or NotPrincipal) element');
   });
   const context = trustRequestContext(request);
   const actions: string[] = [request.action];

@@ -60,6 +60,8 @@ export interface ConditionClause {
 export interface PolicyStatement {
   /** Position in the Statement array (0 when Statement is a single object). */
   readonly index: number;
+  /** JSON path of the statement, e.g. `Statement[2]` (or `Statement` when not a list). */
+  readonly path: string;
   readonly sid?: string;
   readonly effect: Effect;
   readonly principal?: PrincipalSet;

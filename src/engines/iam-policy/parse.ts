@@ -195,6 +195,7 @@ function parseStatement(v: unknown, index: number, path: string): PolicyStatemen
     v[k] === undefined ? undefined : f(v[k], `${path}.${k}`);
   const st: PolicyStatement = {
     index,
+    path,
     effect,
     conditions: v['Condition'] === undefined ? [] : parseCondition(v['Condition'], `${path}.Condition`),
     ...(sid !== undefined && { sid }),
