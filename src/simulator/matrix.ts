@@ -62,17 +62,17 @@ export function renderMatrix(m: Matrix): string {
   const widths = cols.map((c) => Math.max(c.length, 1));
   const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - [...s].length));
   const lines = [
-    [pad('region', regionWidth), ...cols.map((c, i) => pad(c, widths[i] ?? 1))].join('  '),
-    [pad('', regionWidth), ...widths.map((w) => '─'.repeat(w))]
-      .join('  ')
-      .replace(/^ +/, '─'.repeat(regionWidth)),
+    [pad('region', regionWidth), ...cols.map((c, i) => pad(c, widths[i] ?? 1))].join('  ').trimEnd(),
+    ['─'.repeat(regionWidth), ...widths.map((w) => '─'.repeat(w))].join('  '),
   ];
   for (const r of m.regions) {
     lines.push(
       [
         pad(r, regionWidth),
         ...m.waysIn.map((w, i) => pad(CELL_SYMBOL[m.cells[w]?.[r] ?? 'none'], widths[i] ?? 1)),
-      ].join('  '),
+      ]
+        .join('  ')
+        .trimEnd(),
     );
   }
   lines.push(

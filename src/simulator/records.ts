@@ -6,6 +6,8 @@
  *   ("User: <caller> is not authorized to perform: sts:AssumeRole on resource: <role ARN>").
  * - ConsoleLogin / SwitchRole / GetSigninToken come from `signin.amazonaws.com` with eventType
  *   `AwsConsoleSignIn`, in the Region of the sign-in endpoint; results live in `responseElements`.
+ *   SwitchRole is recorded with the *caller's* identity (the IAM user switching) and names the role in
+ *   `additionalEventData.SwitchTo` (real record quoted in airbnb/streamalert#447).
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html#cloudtrail-integration_signin-tempcreds
  */
 import type { CloudTrailRecord } from '../engines/cloudtrail/index.js';
@@ -112,6 +114,8 @@ export function stsAssumeRecord(
     readonly sourceIdentity?: string;
     readonly tags?: Readonly<Record<string, string>>;
     readonly providerArn?: string;
+    /** Appended to the AccessDenied message as " because …" (newer message form). */
+    readonly denialReason?: string;
   },
 ): CloudTrailRecord {
   const roleName = c.roleArn.split('/').pop() ?? c.roleArn;
@@ -149,8 +153,12 @@ export function stsAssumeRecord(
     record['resources'] = [{ ARN: c.roleArn, accountId: roleAccount, type: 'AWS::IAM::Role' }];
   } else {
     record['errorCode'] = 'AccessDenied';
+    // AWS's newer access-denied messages append the reason after the resource ARN
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html), so a rule keyed
+    // on "ends with the role ARN" misses them; `reason` lets scenarios produce both forms.
     record['errorMessage'] =
-      `User: ${c.caller.arn} is not authorized to perform: sts:${c.action} on resource: ${c.roleArn}`;
+      `User: ${c.caller.arn} is not authorized to perform: sts:${c.action} on resource: ${c.roleArn}` +
+      (c.denialReason ? ` because ${c.denialReason}` : '');
     // A denied AssumeRole keeps no request parameters (real stratus-red-team record); the federated calls
     // are unauthenticated requests whose parameters we keep, as the role ARN is part of the request.
     record['requestParameters'] = c.action === 'AssumeRole' ? null : requestParameters;
@@ -166,7 +174,8 @@ export function signinRecord(
     readonly identity: Record<string, unknown>;
     readonly success: boolean;
     readonly mfaUsed?: boolean;
-    readonly switchFrom?: string;
+    /** SwitchRole: the role switched to. */
+    readonly switchTo?: string;
   },
 ): CloudTrailRecord {
   const record: Record<string, unknown> = {
@@ -183,7 +192,7 @@ export function signinRecord(
             MFAUsed: c.mfaUsed ? 'Yes' : 'No',
           }
         : c.eventName === 'SwitchRole'
-          ? { SwitchFrom: c.switchFrom, RedirectTo: 'https://console.aws.amazon.com/console/home' }
+          ? { SwitchTo: c.switchTo, RedirectTo: 'https://console.aws.amazon.com/console/home' }
           : {},
   };
   if (!c.success) record['errorMessage'] = 'Failed authentication';

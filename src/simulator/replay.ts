@@ -90,7 +90,8 @@ function forwardingAllowed(
       action: 'sts:AssumeRole',
       resource: role.arn,
       principal: { type: 'Service', id: 'events.amazonaws.com' },
-      context: {},
+      // EventBridge assumes the target role on behalf of the rule: confused-deputy keys are set.
+      context: { 'aws:SourceAccount': rule.account, 'aws:SourceArn': rule.arn },
     });
     if (trust !== 'Allow') return `target role ${role.name} does not trust events.amazonaws.com (${trust})`;
     const perm = combine(

@@ -33,7 +33,11 @@ export function targetRoleOf(record: CloudTrailRecord): string | undefined {
     return /on resource: (arn:[^\s]+:role\/[^\s]+)/.exec(record.errorMessage ?? '')?.[1];
   }
   if (record.eventSource === 'signin.amazonaws.com' && record.eventName === 'SwitchRole') {
-    return record.userIdentity?.sessionContext?.sessionIssuer?.arn;
+    const extra = record.additionalEventData;
+    return (
+      (isObject(extra) ? str(extra['SwitchTo']) : undefined) ??
+      record.userIdentity?.sessionContext?.sessionIssuer?.arn
+    );
   }
   return undefined;
 }
@@ -56,14 +60,7 @@ export function trustRequestOf(record: CloudTrailRecord, roleArn: string): Assum
       context,
     };
   }
-  let callerArn = str(ui.arn);
-  if (record.eventName === 'SwitchRole')
-    callerArn =
-      str(
-        record['additionalEventData'] && isObject(record['additionalEventData'])
-          ? record['additionalEventData']['SwitchFrom']
-          : undefined,
-      ) ?? callerArn;
+  const callerArn = str(ui.arn);
   if (!callerArn) return undefined;
   const account = str(ui.accountId) ?? callerArn.split(':')[4] ?? '';
   context['aws:PrincipalAccount'] = account;

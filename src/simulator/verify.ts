@@ -230,6 +230,9 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
         roleArn: role.arn,
         sessionName,
         success: decision === 'Allow',
+        ...(a.actor === 'stranger'
+          ? { denialReason: 'no resource-based policy allows the sts:AssumeRole action' }
+          : {}),
         ...(request.sourceIdentity ? { sourceIdentity: request.sourceIdentity } : {}),
         ...(request.sessionTags ? { tags: request.sessionTags } : {}),
       }),
@@ -255,9 +258,9 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
         region,
         account,
         eventName: 'SwitchRole',
-        identity: success ? assumedRoleIdentity(role.arn, a.person.name, { mfa: a.mfa }) : caller.identity,
+        identity: caller.identity,
         success,
-        switchFrom: caller.arn,
+        switchTo: role.arn,
       }),
     });
   }
