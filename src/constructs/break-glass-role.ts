@@ -92,8 +92,9 @@ export interface BreakGlassRoleProps extends BreakGlassAlertingOptions {
   readonly requireSourceIdentity?: boolean;
 
   /**
-   * Require the session tags `Reason` (mandatory) and optionally `Ticket`, and no other tag keys.
-   * The console's Switch Role cannot set session tags: people must use the CLI/SDK.
+   * Require the session tag `Reason` (`Ticket` stays optional). Whatever this says, session tags
+   * other than `Reason`/`Ticket` are always rejected. The console's Switch Role cannot set session
+   * tags: with this on, people must use the CLI/SDK.
    * @default false
    */
   readonly requireReason?: boolean;
@@ -364,10 +365,10 @@ export class BreakGlassRole extends Construct {
 
   private warnOnTrustPolicySize(statements: iam.PolicyStatement[]): void {
     const stack = Stack.of(this);
-    // Tokens (account, partition) resolve to short intrinsics; estimate them with concrete widths.
-    const json = JSON.stringify(stack.resolve(new iam.PolicyDocument({ statements }).toJSON()))
-      .replace(/\{"Ref":"AWS::AccountId"\}/g, '"111122223333"')
-      .replace(/\{"Ref":"AWS::Partition"\}/g, '"aws"');
+    // IAM counts the policy without whitespace; estimate intrinsics with their concrete widths.
+    const json = JSON.stringify(
+      flattenIntrinsics(stack.resolve(new iam.PolicyDocument({ statements }).toJSON())),
+    );
     const size = json.length;
     if (size > TRUST_POLICY_MAX_QUOTA) {
       throw new BreakGlassValidationError(
@@ -383,4 +384,17 @@ export class BreakGlassRole extends Construct {
       );
     }
   }
+}
+
+/** Replaces `Ref` pseudo parameters and `Fn::Join` with strings of the width they will have. */
+function flattenIntrinsics(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(flattenIntrinsics);
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o['Ref'] === 'string') return o['Ref'] === 'AWS::Partition' ? 'aws' : '111122223333';
+    const join = o['Fn::Join'] as [string, unknown[]] | undefined;
+    if (join) return join[1].map((p) => flattenIntrinsics(p)).join(join[0]);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, flattenIntrinsics(v)]));
+  }
+  return value;
 }

@@ -1,9 +1,10 @@
 /**
  * The break-glass role's trust policy. Every statement that allows `sts:AssumeRole` carries every
- * hardening condition (region lock, MFA where it means something, source identity, reason tags);
- * `sts:SetSourceIdentity` and `sts:TagSession` only ever appear in those same statements, so they
- * cannot open a side door (STS authorizes them as part of the same AssumeRole request, with the
- * same request context: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required).
+ * hardening condition (identity, MFA where it means something, region lock, source identity,
+ * reason tags). `sts:SetSourceIdentity` / `sts:TagSession` get their own statements, restricted to
+ * the same people, so they cannot open a side door: STS only evaluates them as part of an
+ * AssumeRole request that must pass the AssumeRole statement too
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required).
  *
  * AWS facts relied on (see docs/constructs.md for the full list):
  * - Principal = account root + `ArnEquals aws:PrincipalArn`: naming a user ARN directly in
@@ -52,26 +53,6 @@ export interface TrustPolicySpec {
 
 type Conditions = Record<string, Record<string, unknown>>;
 
-function actions(spec: TrustPolicySpec): string[] {
-  return [
-    'sts:AssumeRole',
-    ...(spec.requireSourceIdentity ? ['sts:SetSourceIdentity'] : []),
-    ...(spec.requireReason ? ['sts:TagSession'] : []),
-  ];
-}
-
-/** Conditions every statement carries: region lock and reason tags. */
-function common(spec: TrustPolicySpec, stringEquals: Record<string, unknown>): Conditions {
-  const c: Conditions = {
-    StringEquals: { 'aws:RequestedRegion': [...spec.regions], ...stringEquals },
-  };
-  if (spec.requireReason) {
-    c['Null'] = { [`aws:RequestTag/${REASON_TAG_KEYS[0]}`]: 'false' };
-    c['ForAllValues:StringEquals'] = { 'aws:TagKeys': [...REASON_TAG_KEYS] };
-  }
-  return c;
-}
-
 export function userArn(partition: string, account: string, name: string): string {
   return `arn:${partition}:iam::${account}:user/${name}`;
 }
@@ -83,79 +64,142 @@ export function ssoRoleArnPattern(partition: string, account: string, permission
 /** The policy variable IAM replaces with the caller's IAM user name (IAM users only). */
 const USERNAME_VARIABLE = '${aws:username}';
 
-/** Builds the trust statements; empty identity lists produce no statement. */
-export function buildTrustStatements(spec: TrustPolicySpec): iam.PolicyStatement[] {
-  const out: iam.PolicyStatement[] = [];
-  const sourceIdentityIsUsername = spec.requireSourceIdentity
-    ? { 'sts:SourceIdentity': USERNAME_VARIABLE }
-    : {};
+/** One kind of person: principal + identity conditions, and how their source identity is bound. */
+interface Group {
+  readonly sid: string;
+  readonly principals: string[];
+  /** Conditions that identify the person (PrincipalArn, userid) plus MFA where it applies. */
+  readonly identity: Conditions;
+  /** Value `sts:SourceIdentity` must equal. */
+  readonly sourceIdentity: string;
+  /** The `aws:PrincipalArn` values (or patterns) the identity conditions accept. */
+  readonly principalArns: string[];
+}
 
-  // IAM users of this account.
+function merge(...parts: Conditions[]): Conditions {
+  const out: Conditions = {};
+  for (const p of parts) for (const [op, kv] of Object.entries(p)) out[op] = { ...(out[op] ?? {}), ...kv };
+  return out;
+}
+
+/**
+ * Builds the trust statements; empty identity lists produce no statement.
+ * - one `sts:AssumeRole` statement per kind of person with every condition (identity, MFA,
+ *   region, source identity, tags);
+ * - `SetSourceIdentity` (requireSourceIdentity) and `SessionTags`: `sts:SetSourceIdentity` /
+ *   `sts:TagSession` for the same people (`aws:PrincipalArn`) with only their own keys.
+ * STS evaluates SetSourceIdentity/TagSession only inside an AssumeRole request that must also pass
+ * an AssumeRole statement (which binds the source identity to the person), and the service
+ * authorization reference lists only their own keys for them (`sts:SourceIdentity`;
+ * `aws:RequestTag/*`, `aws:TagKeys`): conditions on other keys would fail as absent.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+ */
+export function buildTrustStatements(spec: TrustPolicySpec): iam.PolicyStatement[] {
+  const root = (account: string) => `arn:${spec.partition}:iam::${account}:root`;
+  const mfa: Conditions = { Bool: { 'aws:MultiFactorAuthPresent': 'true' } };
+  const groups: Group[] = [];
+
   if (spec.usernames.length > 0) {
-    const conditions = common(spec, sourceIdentityIsUsername);
-    conditions['ArnEquals'] = {
-      'aws:PrincipalArn': spec.usernames.map((u) => userArn(spec.partition, spec.account, u)),
-    };
-    if (spec.requireMfa) conditions['Bool'] = { 'aws:MultiFactorAuthPresent': 'true' };
-    out.push(
-      new iam.PolicyStatement({
-        sid: 'IamUsers',
-        actions: actions(spec),
-        principals: [new iam.ArnPrincipal(`arn:${spec.partition}:iam::${spec.account}:root`)],
-        conditions,
-      }),
-    );
+    const arns = spec.usernames.map((u) => userArn(spec.partition, spec.account, u));
+    groups.push({
+      sid: 'IamUsers',
+      principals: [root(spec.account)],
+      identity: merge({ ArnEquals: { 'aws:PrincipalArn': arns } }, spec.requireMfa ? mfa : {}),
+      sourceIdentity: USERNAME_VARIABLE,
+      principalArns: arns,
+    });
   }
 
   // IAM users of other accounts: MFA always required.
   const trusted = spec.trustedAccountUsers.filter((t) => t.usernames.length > 0);
   if (trusted.length > 0) {
-    const conditions = common(spec, sourceIdentityIsUsername);
-    conditions['ArnEquals'] = {
-      'aws:PrincipalArn': trusted.flatMap((t) =>
-        t.usernames.map((u) => userArn(spec.partition, t.account, u)),
-      ),
-    };
-    conditions['Bool'] = { 'aws:MultiFactorAuthPresent': 'true' };
-    out.push(
-      new iam.PolicyStatement({
-        sid: 'TrustedAccountUsers',
-        actions: actions(spec),
-        principals: [
-          ...[...new Set(trusted.map((t) => t.account))].map(
-            (a) => new iam.ArnPrincipal(`arn:${spec.partition}:iam::${a}:root`),
-          ),
-        ],
-        conditions,
-      }),
-    );
+    const arns = trusted.flatMap((t) => t.usernames.map((u) => userArn(spec.partition, t.account, u)));
+    groups.push({
+      sid: 'TrustedAccountUsers',
+      principals: [...new Set(trusted.map((t) => t.account))].map(root),
+      identity: merge({ ArnEquals: { 'aws:PrincipalArn': arns } }, mfa),
+      sourceIdentity: USERNAME_VARIABLE,
+      principalArns: arns,
+    });
   }
 
   // Federated people (IAM Identity Center permission sets / SAML roles), matched by session name.
+  // No MFA condition: federated sessions report MultiFactorAuthPresent false even after IdP MFA.
   const roleArns = [
     ...spec.federatedPermissionSets.map((p) => ssoRoleArnPattern(spec.partition, spec.account, p)),
     ...spec.federatedRoleNames.map((r) => `arn:${spec.partition}:iam::${spec.account}:role/${r}`),
   ];
   if (spec.federatedUsernames.length > 0 && roleArns.length > 0) {
-    // With source identity each person gets a statement binding the source identity to their own
+    // With source identity each person gets statements binding the source identity to their own
     // session name (no policy variable holds the session name alone).
-    const groups = spec.requireSourceIdentity
+    const people = spec.requireSourceIdentity
       ? spec.federatedUsernames.map((n) => [n])
       : [[...spec.federatedUsernames]];
-    groups.forEach((names, i) => {
-      const conditions = common(spec, spec.requireSourceIdentity ? { 'sts:SourceIdentity': names[0] } : {});
-      conditions['ArnLike'] = { 'aws:PrincipalArn': roleArns };
-      conditions['StringLike'] = { 'aws:userid': names.map((n) => `*:${n}`) };
-      out.push(
-        new iam.PolicyStatement({
-          sid: groups.length === 1 ? 'FederatedUsers' : `FederatedUser${i}`,
-          actions: actions(spec),
-          principals: [new iam.ArnPrincipal(`arn:${spec.partition}:iam::${spec.account}:root`)],
-          conditions,
-        }),
-      );
+    people.forEach((names, i) => {
+      groups.push({
+        sid: people.length === 1 ? 'FederatedUsers' : `FederatedUser${i}`,
+        principals: [root(spec.account)],
+        identity: {
+          ArnLike: { 'aws:PrincipalArn': roleArns },
+          StringLike: { 'aws:userid': names.map((n) => `*:${n}`) },
+        },
+        sourceIdentity: names[0] as string,
+        principalArns: roleArns,
+      });
     });
   }
+
+  const tagConditions: Conditions = merge(
+    // Session tags are optional unless requireReason, but only the reason keys are ever accepted.
+    // ForAllValues is true when no tags are passed, hence the Null check for requireReason.
+    { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...REASON_TAG_KEYS] } },
+    spec.requireReason ? { Null: { [`aws:RequestTag/${REASON_TAG_KEYS[0]}`]: 'false' } } : {},
+  );
+
+  const out: iam.PolicyStatement[] = [];
+  for (const g of groups) {
+    out.push(
+      new iam.PolicyStatement({
+        sid: g.sid,
+        actions: ['sts:AssumeRole'],
+        principals: g.principals.map((p) => new iam.ArnPrincipal(p)),
+        conditions: merge(
+          { StringEquals: { 'aws:RequestedRegion': [...spec.regions] } },
+          spec.requireSourceIdentity ? { StringEquals: { 'sts:SourceIdentity': g.sourceIdentity } } : {},
+          tagConditions,
+          g.identity,
+        ),
+      }),
+    );
+  }
+  if (groups.length === 0) return out;
+
+  // The companions: one statement each for everyone above (ArnLike on exact user ARNs is exact).
+  const everyone = {
+    principals: [...new Set(groups.flatMap((g) => g.principals))].map((p) => new iam.ArnPrincipal(p)),
+    identity: { ArnLike: { 'aws:PrincipalArn': [...new Set(groups.flatMap((g) => g.principalArns))] } },
+  };
+  if (spec.requireSourceIdentity) {
+    out.push(
+      new iam.PolicyStatement({
+        sid: 'SetSourceIdentity',
+        actions: ['sts:SetSourceIdentity'],
+        principals: everyone.principals,
+        conditions: merge(
+          { StringEquals: { 'sts:SourceIdentity': [...new Set(groups.map((g) => g.sourceIdentity))] } },
+          everyone.identity,
+        ),
+      }),
+    );
+  }
+  out.push(
+    new iam.PolicyStatement({
+      sid: 'SessionTags',
+      actions: ['sts:TagSession'],
+      principals: everyone.principals,
+      conditions: merge(tagConditions, everyone.identity),
+    }),
+  );
   return out;
 }
 
