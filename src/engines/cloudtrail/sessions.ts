@@ -134,6 +134,13 @@ export interface Session {
  */
 const MAX_CREDENTIAL_LIFETIME_MS = 36 * 3600 * 1000;
 
+/**
+ * Calls by a break-glass IAM user belong to its last sign-in for at most 12 hours (the console
+ * session limit for IAM users); later calls open a new session.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/console_controlling-access.html
+ */
+const USER_SESSION_MS = 12 * 3600 * 1000;
+
 const STS_WAYS_IN = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity']);
 const STS_ISSUERS = new Set([...STS_WAYS_IN, 'GetFederationToken', 'GetSessionToken']);
 
@@ -197,9 +204,7 @@ function targetRoleOf(r: CloudTrailRecord): string | undefined {
   if (res?.ARN) return res.ARN;
   // AccessDenied records carry no request parameters; the message names the role:
   // "... is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::…:role/…"
-  const m = /on resource:\s*(arn:aws[\w-]*:iam::\d{12}:role\/\S+?)(?:\s|$|\s*because)/.exec(
-    r.errorMessage ?? '',
-  );
+  const m = /on resource:\s*(arn:aws[\w-]*:iam::\d{12}:role\/[^\s]+?)\.?(?:\s|$)/.exec(r.errorMessage ?? '');
   return m?.[1];
 }
 
@@ -357,7 +362,8 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
   /** Access key → session, with the time the key was issued (calls before it are not the session's). */
   const byKey = new Map<string, { d: Draft; t: number }>();
   const byArn = new Map<string, Draft>();
-  const userOpen = new Map<string, Draft>();
+  /** Open session of a break-glass IAM user, with the time it started. */
+  const userOpen = new Map<string, { d: Draft; t: number }>();
   const bySourceIdentity = new Map<string, Draft>();
 
   const open = (r: CloudTrailRecord, wayIn: WayIn, principal: string, failed: boolean): Draft => {
@@ -453,7 +459,7 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
         d.userName = str(ui.userName);
         d.records.push(r);
         const key = `${str(ui.accountId) ?? r.recipientAccountId ?? ''}:${ui.userName}`;
-        if (!failed) userOpen.set(key, d);
+        if (!failed) userOpen.set(key, { d, t: timeOf(r) });
         continue;
       }
     }
@@ -500,11 +506,12 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
       match.user(str(ui.accountId) ?? r.recipientAccountId, str(ui.userName))
     ) {
       const uk = `${str(ui.accountId) ?? r.recipientAccountId ?? ''}:${ui.userName}`;
-      d = userOpen.get(uk);
-      if (!d) {
+      const openUser = userOpen.get(uk);
+      if (openUser && t - openUser.t <= USER_SESSION_MS) d = openUser.d;
+      else {
         d = open(r, 'AccessKey', str(ui.arn) ?? str(ui.userName)!, false);
         d.userName = str(ui.userName);
-        userOpen.set(uk, d);
+        userOpen.set(uk, { d, t });
       }
     }
     if (!d && ui?.type === 'AssumedRole' && match.role(issuerArnOf(r))) {

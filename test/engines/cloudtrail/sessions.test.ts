@@ -34,6 +34,7 @@ interface Expected {
   accounts?: string[];
   chainedRoles?: string[];
   sourceIdentity?: string;
+  sessionName?: string;
   person?: string;
   mfa?: boolean;
   tags?: Record<string, string>;
@@ -73,6 +74,7 @@ function view(s: Session, e: Expected): Expected {
     accounts: [...s.accounts],
     chainedRoles: [...s.chainedRoles],
     sourceIdentity: s.sourceIdentity ?? '',
+    sessionName: s.sessionName ?? '',
     person: s.person.name ?? '',
     mfa: s.person.mfa ?? false,
     tags: { ...s.tags },
@@ -94,7 +96,12 @@ const cases = JSON.parse(readFileSync(join(fixtures, 'session-cases.json'), 'utf
 let classify: ActionClassifier;
 
 beforeAll(async () => {
-  const all = ['stratus-red-team.json', 'awsdocs-examples.json', 'chained-two-regions.json'].flatMap(load);
+  const all = [
+    'stratus-red-team.json',
+    'awsdocs-examples.json',
+    'chained-two-regions.json',
+    'signin-and-denials.json',
+  ].flatMap(load);
   classify = classifierOf(await resolveAccessLevels(all.map(iamActionOf)));
 });
 
