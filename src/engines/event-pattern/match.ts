@@ -16,12 +16,19 @@
  */
 import type { Condition } from './model.js';
 
-/** Alternating [array, index, array, index, …]; null = not inside any array. */
-type Membership = readonly unknown[] | null;
+/**
+ * Where a leaf sits: the chain of (array, index) pairs from the leaf up to the root; null = not in
+ * any array. A linked list, so descending one array level is O(1) however deep the nesting.
+ */
+interface Membership {
+  readonly arr: unknown;
+  readonly idx: number;
+  readonly parent: Membership | null;
+}
 
 interface Leaf {
   readonly v: unknown;
-  readonly m: Membership;
+  readonly m: Membership | null;
 }
 
 export interface CompiledCondition {
@@ -55,18 +62,16 @@ function resolveFast(root: unknown, segments: readonly string[]): unknown {
   return isLeaf(node) ? node : MISSING;
 }
 
-function extend(m: Membership, arr: unknown, idx: number): Membership {
-  return m === null ? [arr, idx] : [...m, arr, idx];
-}
-
 /** Every leaf at `segments`, with array memberships. Iterative. */
 function collect(root: unknown, segments: readonly string[]): Leaf[] {
   const out: Leaf[] = [];
-  const stack: { node: unknown; i: number; m: Membership }[] = [{ node: root, i: 0, m: null }];
+  const stack: { node: unknown; i: number; m: Membership | null }[] = [{ node: root, i: 0, m: null }];
   while (stack.length > 0) {
-    const { node, i, m } = stack.pop() as { node: unknown; i: number; m: Membership };
+    const { node, i, m } = stack.pop() as { node: unknown; i: number; m: Membership | null };
     if (Array.isArray(node)) {
-      for (let k = node.length - 1; k >= 0; k--) stack.push({ node: node[k], i, m: extend(m, node, k) });
+      for (let k = node.length - 1; k >= 0; k--) {
+        stack.push({ node: node[k], i, m: { arr: node, idx: k, parent: m } });
+      }
       continue;
     }
     if (i === segments.length) {
@@ -81,30 +86,22 @@ function collect(root: unknown, segments: readonly string[]): Leaf[] {
   return out;
 }
 
-function consistent(a: Membership, b: Membership): boolean {
-  if (a === null || b === null) return true;
-  for (let i = 0; i < a.length; i += 2) {
-    for (let j = 0; j < b.length; j += 2) {
-      if (a[i] === b[j] && a[i + 1] !== b[j + 1]) return false;
-    }
+/** Chosen leaves so far: array → element index. */
+type Chosen = ReadonlyMap<unknown, number> | null;
+
+function consistent(chosen: Chosen, m: Membership | null): boolean {
+  if (chosen === null || m === null) return true;
+  for (let n: Membership | null = m; n !== null; n = n.parent) {
+    const idx = chosen.get(n.arr);
+    if (idx !== undefined && idx !== n.idx) return false;
   }
   return true;
 }
 
-function merge(a: Membership, b: Membership): Membership {
-  if (b === null) return a;
-  if (a === null) return b;
-  const out = [...a];
-  for (let j = 0; j < b.length; j += 2) {
-    let seen = false;
-    for (let i = 0; i < a.length; i += 2) {
-      if (a[i] === b[j]) {
-        seen = true;
-        break;
-      }
-    }
-    if (!seen) out.push(b[j], b[j + 1]);
-  }
+function choose(chosen: Chosen, m: Membership | null): Chosen {
+  if (m === null) return chosen;
+  const out = new Map(chosen ?? []);
+  for (let n: Membership | null = m; n !== null; n = n.parent) out.set(n.arr, n.idx);
   return out;
 }
 
@@ -113,7 +110,7 @@ export function matchSubRule(
   rule: readonly CompiledCondition[],
   event: unknown,
   from = 0,
-  m: Membership = null,
+  m: Chosen = null,
 ): boolean {
   for (let i = from; i < rule.length; i++) {
     const c = rule[i] as CompiledCondition;
@@ -142,7 +139,7 @@ export function matchSubRule(
         if (matchSubRule(rule, event, i + 1, m)) return true;
         continue;
       }
-      if (c.test(leaf.v) && matchSubRule(rule, event, i + 1, merge(m, leaf.m))) return true;
+      if (c.test(leaf.v) && matchSubRule(rule, event, i + 1, choose(m, leaf.m))) return true;
     }
     if (c.absent && !anyConsistent) return matchSubRule(rule, event, i + 1, m);
     return false;
