@@ -345,6 +345,7 @@ class Resolver {
     }
     const type = this.typeOf(logicalId);
     if (type === CROSS_REGION_READER) {
+      this.importsUsed.add(attribute);
       const v = this.ctx.imports?.get(attribute);
       if (v !== undefined) return v;
       return this.unres(`cross-Region reference ${show(attribute)} is not written by any stack given`, path);
@@ -403,7 +404,15 @@ class Resolver {
     }
     if (typeof v === 'string') {
       // Dynamic references are resolved by CloudFormation at deploy time.
-      if (v.includes('{{resolve:')) return this.unres(`dynamic reference ${show(v)}`, path);
+      if (v.includes('{{resolve:')) {
+        // `{{resolve:ssm:NAME}}` as a whole value can be answered from the imports (CDK cross-Region
+        // references are SSM parameters); anything else is known only at deploy time.
+        const m = /^\{\{resolve:ssm:([^:}]+)\}\}$/.exec(v);
+        if (m?.[1] !== undefined) this.importsUsed.add(m[1]);
+        const known = m?.[1] !== undefined ? this.ctx.imports?.get(m[1]) : undefined;
+        if (known !== undefined) return known;
+        return this.unres(`dynamic reference ${show(v)} is resolved by CloudFormation at deploy time`, path);
+      }
       return v;
     }
     if (!isRecord(v)) return v;

@@ -437,7 +437,10 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeSpec>> = {
       return { ref: a, arn: a, attributes: { Arn: a } };
     },
   },
-  'AWS::CDK::Metadata': generatedId('cdk-metadata'),
+  'AWS::CDK::Metadata': {
+    doc: 'https://docs.aws.amazon.com/cdk/v2/guide/cli.html#version-reporting',
+    identity: (p) => ({ ref: p.name, attributes: {} }),
+  },
 };
 
 function isTrue(v: unknown): boolean {

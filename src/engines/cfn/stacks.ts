@@ -40,12 +40,7 @@ export function resolveStacks(
   });
   const wants = (r: ResolvedTemplate, i: number): string[] => {
     const ctx = (stacks[i] as { context: StackContext }).context;
-    const names = [...r.importsUsed];
-    for (const u of r.unresolved) {
-      const m = /^cross-Region reference "(.*)" is not written/.exec(u.reason);
-      if (m?.[1]) names.push(m[1]);
-    }
-    return names.map((n) => key(scopeOf(ctx), n));
+    return r.importsUsed.map((n) => key(scopeOf(ctx), n));
   };
   const deps = first.map((r, i) => {
     const d = new Set<number>();
