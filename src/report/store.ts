@@ -201,7 +201,18 @@ export class TrailStore implements SessionRecordSource {
   /** Runs any SQL; rows as plain JSON values. */
   async query(sql: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
     const r = await this.conn.runAndReadAll(sql);
-    return { columns: r.columnNames(), rows: r.getRowObjectsJson() as Record<string, unknown>[] };
+    const json = r.getRowObjectsJson() as Record<string, unknown>[];
+    const js = r.getRowObjectsJS();
+    // Counts are BIGINT: give them as numbers when exact, as strings (JSON form) otherwise.
+    const rows = json.map((row, i) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(row)) {
+        const raw = js[i]?.[k];
+        out[k] = typeof raw === 'bigint' && Number.isSafeInteger(Number(raw)) ? Number(raw) : v;
+      }
+      return out;
+    });
+    return { columns: r.columnNames(), rows };
   }
 
   async waysIn(roleNames: readonly string[], userNames: readonly string[]): Promise<CloudTrailRecord[]> {
