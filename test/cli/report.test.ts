@@ -188,7 +188,7 @@ describe('breakglass report (s3:// through a loopback S3 server)', () => {
       directory: mkdtempSync(join(tmpdir(), 'bg-s3rver-')),
       configureBuckets: [{ name: 'trail-bucket', configs: [] }],
     });
-    const info = (await server.run()) as unknown as { port: number };
+    const info = await server.run();
     endpoint = `http://127.0.0.1:${info.port}`;
     const s3 = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1' });
     for (const f of walk(tree.root))
