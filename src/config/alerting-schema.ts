@@ -11,7 +11,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import type { BreakGlassAlertingOptions } from '../constructs/alerting-props.js';
+import {
+  ALERT_PLACEHOLDERS,
+  type BreakGlassAlertingOptions,
+  unknownPlaceholders,
+} from '../constructs/alerting-props.js';
+import { isRegionCode } from '../engines/regions.js';
 
 /** Every value `logs.RetentionDays` allows (days; 9999 = never expire). */
 export const RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter(
@@ -34,7 +39,19 @@ const arn = (service: string) =>
 /** Alerting/logging fields shared by `role` and `users` (same names as `BreakGlassAlertingOptions`). */
 export const alertingSchema = z.object({
   loginAlertEmails: z.array(z.email()).optional().describe('Email addresses subscribed to the alert topic'),
-  message: z.string().optional().describe('Custom alert text with <placeholder> fields'),
+  message: z
+    .string()
+    .superRefine((m, ctx) => {
+      const unknown = unknownPlaceholders(m);
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown placeholder ${unknown.map((u) => `<${u}>`).join(', ')}; valid placeholders are ${ALERT_PLACEHOLDERS.map((p) => `<${p}>`).join(', ')}`,
+        });
+      }
+    })
+    .optional()
+    .describe(`Custom alert text with <placeholder> fields: ${ALERT_PLACEHOLDERS.join(', ')}`),
   createLoginLogGroup: z.boolean().optional().describe('Also log every way-in event to CloudWatch Logs'),
   logActions: z
     .union([z.boolean(), z.enum(['read', 'write'])])
@@ -53,13 +70,23 @@ export const alertingSchema = z.object({
     .optional()
     .describe('Retention of every log group, in days'),
   regions: z
-    .array(z.string())
+    .array(
+      z.string().refine((r) => r === '*' || isRegionCode(r), {
+        message: "must be a Region code such as 'eu-west-1', or '*' for every Region",
+      }),
+    )
+    .min(1)
     .optional()
     .describe("Regions where ways in are watched and the role may be assumed; ['*'] = every region"),
   eventBus: arn('events').optional().describe('ARN of an existing central event bus'),
   slack: z
     .object({
-      channel: z.string().min(1),
+      channel: z
+        .string()
+        .regex(
+          /^(#[\w.-]+|[CGD][A-Z0-9]{6,})$/,
+          "must be a channel id like 'C0123456789' or a name like '#incidents'",
+        ),
       tokenSecret: secretRef,
       tokenSecretJsonField: z.string().optional(),
     })

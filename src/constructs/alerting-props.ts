@@ -134,3 +134,48 @@ export interface WebhookAlertOptions {
    */
   readonly rateLimitPerSecond?: number;
 }
+
+/**
+ * `<placeholder>` fields of alert messages. Seed 001's list (`username` … `result`) plus the fields
+ * an incident responder needs to tell the ways in apart. Each way in maps every name to the field
+ * where its record keeps the value (see `alert-ways.ts`).
+ */
+export const ALERT_PLACEHOLDERS = [
+  'username',
+  'principal',
+  'account',
+  'eventTime',
+  'region',
+  'eventId',
+  'requestId',
+  'ip',
+  'userAgent',
+  'result',
+  'roleArn',
+  'sessionName',
+  'sourceIdentity',
+  'mfa',
+  'errorCode',
+  'eventName',
+  'wayIn',
+] as const;
+
+/** A name usable as `<name>` in `message`. */
+export type AlertPlaceholder = (typeof ALERT_PLACEHOLDERS)[number];
+
+const PLACEHOLDER_RE = /<([A-Za-z0-9_.-]+)>/g;
+
+/** Placeholder names used in `text`, in order of first use. */
+export function placeholdersIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(PLACEHOLDER_RE)) {
+    const name = m[1] as string;
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** Names in `text` that are not placeholders (empty when the message is valid). */
+export function unknownPlaceholders(text: string): string[] {
+  return placeholdersIn(text).filter((n) => !(ALERT_PLACEHOLDERS as readonly string[]).includes(n));
+}

@@ -15,3 +15,4 @@ export { BreakGlassLoginAlert, type BreakGlassLoginAlertProps } from './login-al
 export { BreakGlassLogActions, type BreakGlassLogActionsProps } from './log-actions.js';
 export { BreakGlassAlertChannels, type BreakGlassAlertChannelsProps } from './channels.js';
 export { BreakGlassRegionalStack, type BreakGlassRegionalStackProps } from './regional-stack.js';
+export { ALERT_PLACEHOLDERS, type AlertPlaceholder } from './alerting-props.js';

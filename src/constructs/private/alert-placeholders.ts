@@ -1,53 +1,15 @@
 import * as events from 'aws-cdk-lib/aws-events';
+import { ALERT_PLACEHOLDERS, type AlertPlaceholder, placeholdersIn } from '../alerting-props.js';
 
-/**
- * `<placeholder>` fields of alert messages. Seed 001's list (`username` … `result`) plus the fields
- * an incident responder needs to tell the ways in apart. Each way in maps every name to the field
- * where its record keeps the value (see `alert-ways.ts`).
- */
-export const PLACEHOLDERS = [
-  'username',
-  'principal',
-  'account',
-  'eventTime',
-  'region',
-  'eventId',
-  'requestId',
-  'ip',
-  'userAgent',
-  'result',
-  'roleArn',
-  'sessionName',
-  'sourceIdentity',
-  'mfa',
-  'errorCode',
-  'eventName',
-  'wayIn',
-] as const;
-
-export type Placeholder = (typeof PLACEHOLDERS)[number];
+export const PLACEHOLDERS = ALERT_PLACEHOLDERS;
+export type Placeholder = AlertPlaceholder;
 
 /** Where a placeholder's value comes from: a JSON path into the event, or a fixed text. */
 export type Field = { readonly path: string } | { readonly literal: string };
 
 export type FieldMap = Readonly<Record<Placeholder, Field>>;
 
-const PLACEHOLDER_RE = /<([A-Za-z0-9_.-]+)>/g;
-
-/** Placeholder names used in `text`, in order of first use. */
-export function placeholdersIn(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(PLACEHOLDER_RE)) {
-    const name = m[1] as string;
-    if (!out.includes(name)) out.push(name);
-  }
-  return out;
-}
-
-/** Names in `text` that are not placeholders (empty when the message is valid). */
-export function unknownPlaceholders(text: string): string[] {
-  return placeholdersIn(text).filter((n) => !(PLACEHOLDERS as readonly string[]).includes(n));
-}
+export { placeholdersIn, unknownPlaceholders } from '../alerting-props.js';
 
 /** The alert text used when `message` is not set. */
 export const DEFAULT_MESSAGE = [
