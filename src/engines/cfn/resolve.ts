@@ -377,7 +377,11 @@ class Resolver {
       case 'AWS::NoValue':
         return NO_VALUE;
     }
-    if (name in this.parametersIn) return this.parameter(name, path);
+    if (name in this.parametersIn) {
+      const v = this.parameter(name, path);
+      if (isUnresolved(v) && !this.unresolved.includes(v)) this.unresolved.push(v);
+      return v;
+    }
     if (name in this.resourcesIn) {
       const id = this.identity(name, path);
       if (isUnresolved(id)) return id;
@@ -685,9 +689,11 @@ export function resolveTemplate(template: unknown, ctx: StackContext): ResolvedT
   for (const id of r.resourceIds()) {
     if (!r.isIncluded(id)) continue;
     const raw = (doc['Resources'] as Record<string, Record<string, unknown>>)[id] as Record<string, unknown>;
-    const props = raw['Properties'];
-    const properties =
-      props === undefined ? {} : (r.value(props, `Resources.${id}.Properties`) as Record<string, unknown>);
+    const properties: Record<string, unknown> = {};
+    for (const key of Object.keys((raw['Properties'] as Record<string, unknown> | undefined) ?? {})) {
+      const v = r.prop(id, key);
+      if (v !== undefined) properties[key] = v;
+    }
     const ident = r.identity(id, `Resources.${id}`);
     const resolved: ResolvedResource = isUnresolved(ident)
       ? { logicalId: id, type: raw['Type'] as string, properties, ref: ident, attributes: {} }
@@ -735,6 +741,13 @@ export function resolveTemplate(template: unknown, ctx: StackContext): ResolvedT
   };
 }
 
+/** One entry per distinct (reason, path): the same value may be needed through several routes. */
 function dedupe(list: readonly Unresolved[]): Unresolved[] {
-  return [...new Set(list)];
+  const seen = new Set<string>();
+  return list.filter((u) => {
+    const k = `${u.reason}\u0000${u.path}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
