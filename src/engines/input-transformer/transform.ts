@@ -3,18 +3,24 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html
  *
- * Substitution rules (from the user guide, "Common issues with transforming input"):
- *  - `<name>` is replaced by the value of the path; placeholders that are neither defined nor
- *    predefined are left as written (a template may contain `<b>` text).
- *  - String values are inserted as they are, without quotes and without escaping: write `"<name>"`
- *    in a JSON template ("for strings, the quotes are required").
- *  - Numbers, booleans and null are inserted as JSON text; objects and arrays as compact JSON. Inside
- *    a quoted string of the template, an object/array has its internal quotes removed so the string
- *    stays valid.
- *  - A path that does not exist in the event creates no variable: the placeholder renders as nothing.
+ * Substitution rules. From the user guide's examples and "Common issues with transforming input":
+ *  - A JSON template (one that starts with `{` or `[`): a string placeholder outside quotes becomes
+ *    a JSON string (`{"instance": <instance>}` → `{"instance":"i-0123456789"}`); inside quotes it is
+ *    inserted as it is — "EventBridge doesn't escape values extracted by Input Path"; the JSON passed
+ *    to the target is minified.
+ *  - A text template (anything else, e.g. `"<instance> is in state <state>"`): strings as they are.
+ *  - Numbers, booleans and null as JSON text; objects and arrays as compact JSON, with their internal
+ *    quotes removed when the placeholder sits inside a quoted string.
+ *  - "If you specify a variable to match a JSON path that doesn't exist in the event, that variable
+ *    isn't created and won't appear in the output": it renders as nothing (AWS delivers
+ *    `"… from detail "` and `{"command": ""}`, as recorded against AWS in localstack's
+ *    test_events_inputs snapshots).
+ *  - A placeholder that is neither in InputPathsMap nor predefined is rejected by PutTargets
+ *    ("InputTemplate for target … contains invalid placeholder notdefinedkey").
  *  - Predefined: `<aws.events.rule-arn>`, `<aws.events.rule-name>`, `<aws.events.event.ingestion-time>`,
- *    `<aws.events.event>` (the event without `detail`, as JSON) and `<aws.events.event.json>` (the whole
- *    event as JSON). The two event variables are not escaped and belong in a JSON value position.
+ *    `<aws.events.event>` (the envelope without `detail`, with `detailType` and the ingestion time, as
+ *    AWS renders it) and `<aws.events.event.json>` (the whole event). The two event variables are not
+ *    escaped and belong in a JSON value position.
  */
 import { InputTransformerError } from './errors.js';
 import { evaluateJsonPath, parseJsonPath, type PathStep } from './json-path.js';
@@ -52,9 +58,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The received value as JSON, shortened. */
 function quote(v: unknown): string {
-  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
-  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function isKeyChar(c: number): boolean {
@@ -103,6 +110,13 @@ interface ParsedTransformer {
   readonly paths: ReadonlyMap<string, PathStep[]>;
   readonly template: string;
   readonly placeholders: readonly Placeholder[];
+  /** The template is JSON (starts with `{` or `[`). */
+  readonly json: boolean;
+}
+
+function isJsonTemplate(template: string): boolean {
+  const t = template.trimStart();
+  return t.startsWith('{') || t.startsWith('[');
 }
 
 function parseTransformer(t: unknown): ParsedTransformer {
@@ -166,8 +180,16 @@ function parseTransformer(t: unknown): ParsedTransformer {
     }
   }
   const placeholders = scanTemplate(template);
+  for (const p of placeholders) {
+    if (!paths.has(p.name) && !PREDEFINED.has(p.name)) {
+      throw new InputTransformerError(
+        `inputTemplate: contains invalid placeholder <${p.name}>; define it in inputPathsMap or use one of ${PREDEFINED_VARIABLES.map((v) => `<${v}>`).join(', ')}`,
+      );
+    }
+  }
+  const json = isJsonTemplate(template);
   if (template.trimStart().startsWith('{')) checkJsonTemplate(template, placeholders);
-  return { paths, template, placeholders };
+  return { paths, template, placeholders, json };
 }
 
 /**
@@ -210,17 +232,38 @@ export function validateInputTransformer(t: unknown): void {
   parseTransformer(t);
 }
 
-function withoutDetail(event: unknown): unknown {
+/**
+ * `<aws.events.event>`: the envelope without `detail`. AWS renders it with `detailType` (not
+ * `detail-type`) and the ingestion time as `time` (recorded against AWS in localstack's
+ * test_input_transformer_predefined_variables snapshot).
+ */
+function envelopeOf(event: unknown, ingestionTime: string): unknown {
   if (!isObject(event)) return event;
-  const { detail: _detail, ...rest } = event;
-  return rest;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event)) {
+    if (k === 'detail') continue;
+    if (k === 'detail-type') out['detailType'] = v;
+    else if (k === 'time') out['time'] = ingestionTime;
+    else out[k] = v;
+  }
+  return out;
 }
 
-function asText(value: unknown, quoted: boolean): string {
-  if (typeof value === 'string') return value;
+function asText(value: unknown, quoted: boolean, jsonTemplate: boolean): string {
+  if (typeof value === 'string') return quoted || !jsonTemplate ? value : JSON.stringify(value);
   const json = JSON.stringify(value) ?? '';
   if (quoted && typeof value === 'object' && value !== null) return json.replaceAll('"', '');
   return json;
+}
+
+/** A JSON template's output is minified when it is valid JSON; otherwise delivered as rendered. */
+function finish(text: string, json: boolean): string {
+  if (!json) return text;
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
 }
 
 /** The exact payload string a target receives for `event` through transformer `t`. */
@@ -234,33 +277,30 @@ export function renderInput(t: InputTransformer, event: unknown, ctx: RuleContex
   let out = '';
   let last = 0;
   for (const p of parsed.placeholders) {
-    let text: string | undefined;
+    let text: string;
     switch (p.name) {
       case 'aws.events.rule-arn':
-        text = ctx.ruleArn;
+        text = asText(ctx.ruleArn, p.quoted, parsed.json);
         break;
       case 'aws.events.rule-name':
-        text = ctx.ruleName;
+        text = asText(ctx.ruleName, p.quoted, parsed.json);
         break;
       case 'aws.events.event.ingestion-time':
-        text = ctx.ingestionTime;
+        text = asText(ctx.ingestionTime, p.quoted, parsed.json);
         break;
       case 'aws.events.event':
-        text = JSON.stringify(withoutDetail(event));
+        text = JSON.stringify(envelopeOf(event, ctx.ingestionTime));
         break;
       case 'aws.events.event.json':
         text = JSON.stringify(event);
         break;
       default:
-        if (parsed.paths.has(p.name)) {
-          text = values.has(p.name) ? asText(values.get(p.name), p.quoted) : '';
-        }
+        text = values.has(p.name) ? asText(values.get(p.name), p.quoted, parsed.json) : '';
     }
-    if (text === undefined) continue; // not a variable: left as written
     out += parsed.template.slice(last, p.start) + text;
     last = p.end;
   }
-  return out + parsed.template.slice(last);
+  return finish(out + parsed.template.slice(last), parsed.json);
 }
 
 /** `InputPath`: the selected part of the event, as JSON; a path matching nothing selects nothing (""). */
@@ -286,7 +326,7 @@ export function renderTargetInput(
   const given = (['Input', 'InputPath', 'InputTransformer'] as const).filter((k) => target[k] !== undefined);
   if (given.length > 1) {
     throw new InputTransformerError(
-      `target: only one of Input, InputPath, InputTransformer may be set; received ${given.join(', ')}`,
+      `target: only one of Input, InputPath, or InputTransformer may be provided; received ${given.join(', ')}`,
     );
   }
   if (target.Input !== undefined) {
