@@ -109,7 +109,10 @@ export interface BreakGlassAlertingOptions {
 export interface SlackAlertOptions {
   /** Channel id or name the bot posts to (`C0123456789` or `#incidents`). */
   readonly channel: string;
-  /** Secret holding the bot token (`xoxb-…`); its value is resolved by CloudFormation at deploy time. */
+  /**
+   * Secret holding the bot token (`xoxb-…`, sent as `Authorization: Bearer <token>`); its value is
+   * resolved by CloudFormation at deploy time and never written to the template.
+   */
   readonly tokenSecret: secretsmanager.ISecret;
   /**
    * JSON key inside the secret that holds the token.

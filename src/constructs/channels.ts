@@ -236,16 +236,19 @@ export class BreakGlassAlertChannels extends Construct {
           `'${s.channel}' is not a Slack channel; use an id like 'C0123456789' or a name like '#incidents'`,
         );
       }
-      // API-key authorization: header `Authorization`, value read by CloudFormation from Secrets
-      // Manager (a dynamic reference; the token never appears in the template). The secret (or its
-      // JSON field) holds the whole header value, `Bearer xoxb-…`.
+      // API-key authorization: header `Authorization: Bearer <token>`. The token is read by
+      // CloudFormation from Secrets Manager at deploy time (a dynamic reference inside the joined
+      // header value; the token never appears in the template) and EventBridge keeps the connection
+      // credentials in its own Secrets Manager secret.
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection-auth.html
+      const token = SecretValue.secretsManager(
+        s.tokenSecret.secretArn,
+        s.tokenSecretJsonField ? { jsonField: s.tokenSecretJsonField } : {},
+      );
       const connection = new events.Connection(this, 'SlackConnection', {
         authorization: events.Authorization.apiKey(
           'Authorization',
-          SecretValue.secretsManager(
-            s.tokenSecret.secretArn,
-            s.tokenSecretJsonField ? { jsonField: s.tokenSecretJsonField } : {},
-          ),
+          new SecretValue(`Bearer ${token.unsafeUnwrap()}`),
         ),
         description: 'Slack bot token for break-glass alerts',
       });

@@ -165,7 +165,8 @@ describe('BreakGlassMonitoring with every Region and every channel', () => {
     expect(connection.Properties['AuthorizationType']).toBe('API_KEY');
     const auth = JSON.stringify(connection.Properties['AuthParameters']);
     expect(auth).toContain('"ApiKeyName":"Authorization"');
-    expect(auth).toMatch(/\{\{resolve:secretsmanager:arn:.*:secret:slack:SecretString:header::\}\}/);
+    expect(auth).toMatch(/"Bearer \{\{resolve:secretsmanager:arn:.*:secret:slack:SecretString:header::\}\}"/);
+    expect(auth).not.toMatch(/xox[bp]-/);
     mainTemplate.hasResourceProperties('AWS::Events::ApiDestination', {
       InvocationEndpoint: 'https://slack.com/api/chat.postMessage',
       HttpMethod: 'POST',
