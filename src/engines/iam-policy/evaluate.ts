@@ -148,8 +148,8 @@ export interface TrustEvaluation {
 /**
  * The request context the trust policy is evaluated with: `context`, plus what the request implies
  * when the caller did not set it — `aws:RequestTag/<k>` and `aws:TagKeys` from `sessionTags`,
- * `sts:SourceIdentity` from `sourceIdentity`, and `aws:PrincipalAccount` (and `aws:PrincipalArn` for
- * users and account roots) from an AWS principal. A session's `aws:PrincipalArn` is the role ARN with
+ * `sts:SourceIdentity` from `sourceIdentity`, and `aws:PrincipalAccount`, `aws:PrincipalType` (and
+ * `aws:PrincipalArn` for users and account roots) from an AWS principal. A session's `aws:PrincipalArn` is the role ARN with
  * its path, which a session ARN does not carry, so it is not derived.
  */
 export function trustRequestContext(request: AssumeRoleRequest): Record<string, ContextValue> {
@@ -164,6 +164,19 @@ export function trustRequestContext(request: AssumeRoleRequest): Record<string, 
     const arn = splitArn(request.principal.id);
     if (arn && arn.service === 'iam' && (arn.resource === 'root' || arn.resource.startsWith('user/')))
       add('aws:PrincipalArn', request.principal.id);
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype
+    const type = !arn
+      ? undefined
+      : arn.resource === 'root'
+        ? 'Account'
+        : arn.resource.startsWith('user/')
+          ? 'User'
+          : arn.resource.startsWith('assumed-role/')
+            ? 'AssumedRole'
+            : arn.resource.startsWith('federated-user/')
+              ? 'FederatedUser'
+              : undefined;
+    if (type) add('aws:PrincipalType', type);
   }
   if (request.sessionTags && Object.keys(request.sessionTags).length > 0) {
     for (const [k, v] of Object.entries(request.sessionTags)) add(`aws:RequestTag/${k}`, v);
@@ -185,6 +198,12 @@ export function evaluateTrustPolicy(policy: unknown, request: AssumeRoleRequest)
   doc.statements.forEach((st) => {
     if (!st.principal && !st.notPrincipal)
       throw new PolicyError(st.path, 'a trust policy statement needs a Principal (or NotPrincipal) element');
+    // IAM rejects trust policies with a Resource ("Has prohibited field Resource"): the role is the resource.
+    if (st.resource || st.notResource)
+      throw new PolicyError(
+        st.path,
+        `a trust policy statement cannot have ${st.resource ? 'Resource' : 'NotResource'}; the role itself is the resource, remove the element`,
+      );
   });
   const context = trustRequestContext(request);
   const actions: string[] = [request.action];

@@ -60,14 +60,30 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/**
+ * A placeholder the CloudFormation resolver leaves for a value it cannot know offline
+ * (`{ reason, path }`, see engines/cfn Unresolved). Named in errors so the user sees why.
+ */
+function unresolvedNote(x: unknown): string | undefined {
+  if (typeof x !== 'object' || x === null) return undefined;
+  const o = x as Record<string, unknown>;
+  return typeof o['reason'] === 'string' && typeof o['path'] === 'string'
+    ? `is a template value unknown offline (${o['reason']} at ${o['path']})`
+    : undefined;
+}
+
 function stringList(v: unknown, path: string): string[] {
+  const note = unresolvedNote(v);
+  if (note) throw new PolicyError(path, `${note}; the policy cannot be evaluated`);
   const list = Array.isArray(v) ? v : [v];
   if (list.length === 0) throw new PolicyError(path, 'is an empty list; give at least one string');
   return list.map((x, i) => {
     if (typeof x !== 'string' || x === '')
       throw new PolicyError(
         Array.isArray(v) ? `${path}[${i}]` : path,
-        `expected a non-empty string, got ${show(x)}`,
+        unresolvedNote(x)
+          ? `${unresolvedNote(x)}; the policy cannot be evaluated`
+          : `expected a non-empty string, got ${show(x)}`,
       );
     return x;
   });
@@ -75,6 +91,8 @@ function stringList(v: unknown, path: string): string[] {
 
 function parsePrincipal(v: unknown, path: string): PrincipalSet {
   if (v === '*') return { wildcard: true, aws: [], federated: [], service: [], canonicalUser: [] };
+  const note = unresolvedNote(v);
+  if (note) throw new PolicyError(path, `${note}; the policy cannot be evaluated`);
   if (!isRecord(v))
     throw new PolicyError(path, `expected "*" or an object with AWS/Federated/Service keys, got ${show(v)}`);
   for (const k of Object.keys(v))
@@ -108,9 +126,12 @@ function conditionValues(v: unknown, path: string): string[] {
   return list.map((x, i) => {
     if (typeof x === 'string') return x;
     if (typeof x === 'boolean' || typeof x === 'number') return String(x);
+    const note = unresolvedNote(x);
     throw new PolicyError(
       Array.isArray(v) ? `${path}[${i}]` : path,
-      `condition values are strings, numbers or booleans, got ${show(x)}`,
+      note
+        ? `${note}; the policy cannot be evaluated`
+        : `condition values are strings, numbers or booleans, got ${show(x)}`,
     );
   });
 }

@@ -98,6 +98,45 @@ describe('malformed policies (fixtures/errors.json)', () => {
   });
 });
 
+describe('trust-policy-only validation', () => {
+  const request: AssumeRoleRequest = {
+    action: 'sts:AssumeRole',
+    principal: { type: 'AWS', id: 'arn:aws:iam::111122223333:user/a' },
+    roleArn: 'arn:aws:iam::111122223333:role/R',
+    context: {},
+  };
+
+  it('rejects a trust policy statement with a Resource', () => {
+    expect(() =>
+      evaluateTrustPolicy(
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Resource: '*' }],
+        },
+        request,
+      ),
+    ).toThrow('Statement[0]: a trust policy statement cannot have Resource');
+  });
+
+  it('rejects a principal the template resolver could not resolve, naming why', () => {
+    const unresolved = {
+      reason: 'custom resource X returns its physical id at deploy time',
+      path: 'Resources.X.Ref',
+    };
+    expect(() =>
+      evaluateTrustPolicy(
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: unresolved }, Action: 'sts:AssumeRole' }],
+        },
+        request,
+      ),
+    ).toThrow(
+      'Statement[0].Principal.AWS: is a template value unknown offline (custom resource X returns its physical id at deploy time at Resources.X.Ref); the policy cannot be evaluated',
+    );
+  });
+});
+
 describe('evaluateTrustPolicy explanations', () => {
   it('names the failing condition and the request value in the reason', () => {
     const r = evaluateTrustPolicy(
