@@ -8,8 +8,8 @@ import { buildSessions, type Session, type SessionPrincipals } from '../engines/
 import { classifierOf, resolveAccessLevels } from './access-levels.js';
 import { SkipFile } from './errors.js';
 import { collectSessionRecords, type SessionRecordSource } from './plan.js';
-import { inWindow, type TrailSource } from './sources.js';
-import type { TrailStore } from './store.js';
+import { inWindow, type LocalCopy, type TrailObject, type TrailSource } from './sources.js';
+import type { BatchFile, TrailStore } from './store.js';
 
 export interface SkippedInput {
   readonly file: string;
@@ -53,6 +53,9 @@ export interface IngestOptions {
   readonly until?: string;
   readonly onProgress?: (p: Progress) => void;
   readonly onSkip?: (s: SkippedInput) => void;
+  /** Files per DuckDB statement, bounded by their total (compressed) size. */
+  readonly batchFiles?: number;
+  readonly batchBytes?: number;
 }
 
 export interface IngestResult {
@@ -61,7 +64,7 @@ export interface IngestResult {
 
 /** Reads every file of the source into the store; bad files are skipped, never fatal. */
 export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
-  const objects = [];
+  const objects: TrailObject[] = [];
   let pruned = 0;
   for await (const obj of o.source.list()) {
     if (inWindow(obj, o.since, o.until)) objects.push(obj);
@@ -71,21 +74,47 @@ export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
   let bytes = 0;
   let events = 0;
   let files = 0;
-  for (const obj of objects) {
-    let copy;
-    try {
-      copy = await o.source.fetch(obj);
-      events += await o.store.ingestFile(copy.path, obj.name);
-    } catch (e) {
-      if (!(e instanceof SkipFile)) throw e;
-      const s = { file: obj.name, reason: e.reason };
-      skipped.push(s);
-      o.onSkip?.(s);
-    } finally {
-      await copy?.release();
+  // Batches of files go to DuckDB in one statement (parallel parse, one commit).
+  const batchBytes = o.batchBytes ?? 32 * 1024 * 1024;
+  const batchFiles = o.batchFiles ?? 64;
+  for (let i = 0; i < objects.length;) {
+    const batch: TrailObject[] = [];
+    let size = 0;
+    while (
+      i < objects.length &&
+      batch.length < batchFiles &&
+      (batch.length === 0 || size + objects[i]!.size <= batchBytes)
+    ) {
+      size += objects[i]!.size;
+      batch.push(objects[i++]!);
     }
-    files += 1;
-    bytes += obj.size;
+    const copies: LocalCopy[] = [];
+    const fetched: BatchFile[] = [];
+    try {
+      for (const obj of batch) {
+        try {
+          const c = await o.source.fetch(obj);
+          copies.push(c);
+          fetched.push({ path: c.path, label: obj.name });
+        } catch (e) {
+          if (!(e instanceof SkipFile)) throw e;
+          const s = { file: obj.name, reason: e.reason };
+          skipped.push(s);
+          o.onSkip?.(s);
+        }
+      }
+      const r = await o.store.ingestBatch(fetched);
+      events += r.events;
+      for (const k of r.skipped) {
+        const s = { file: k.label, reason: k.reason };
+        skipped.push(s);
+        o.onSkip?.(s);
+      }
+    } finally {
+      for (const c of copies) await c.release();
+    }
+    files += batch.length;
+    bytes += size;
     o.onProgress?.({ files, totalFiles: objects.length, bytes, events });
   }
   return {

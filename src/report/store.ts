@@ -53,15 +53,25 @@ export const EVENTS_DDL = `CREATE TABLE IF NOT EXISTS events (
   request_parameters JSON, response_elements JSON, additional_event_data JSON, resources JSON
 )`;
 
-const SELECT_ROW = (
-  file: string,
-) => `SELECT ${sqlString(file)}, r.eventTime, try_cast(r.eventTime AS TIMESTAMP),
+/**
+ * The columns of a record. `slim` keeps request/response bodies only where sessions read them (STS,
+ * sign-in, and ec2:DescribeInstanceAttribute for the user-data risk): the bulk of a trail is request
+ * parameters of calls nobody will read, and the report is I/O bound.
+ */
+const SELECT_ROW = (fileExpr: string, slim: boolean) => {
+  const keep = (col: string, extra = '') =>
+    slim
+      ? `CASE WHEN r.eventSource IN ('sts.amazonaws.com', 'signin.amazonaws.com')${extra} THEN ${col} END`
+      : col;
+  return `SELECT ${fileExpr}, r.eventTime, try_cast(r.eventTime AS TIMESTAMP),
   r.eventSource, r.eventName, r.awsRegion, r.recipientAccountId, r.eventID, r.eventType, r.readOnly,
   r.errorCode, r.errorMessage, r.sourceIPAddress, r.userAgent,
   r.userIdentity.type, r.userIdentity.principalId, r.userIdentity.arn, r.userIdentity.accountId,
   r.userIdentity.accessKeyId, r.userIdentity.userName, r.userIdentity.sessionContext.sessionIssuer.arn,
   r.userIdentity.sessionContext.attributes.mfaAuthenticated, r.userIdentity.sessionContext.sourceIdentity,
-  r.requestParameters, r.responseElements, r.additionalEventData, r.resources`;
+  ${keep('r.requestParameters', " OR r.eventName = 'DescribeInstanceAttribute'")}, ${keep('r.responseElements')},
+  ${keep('r.additionalEventData')}, ${keep('r.resources')}`;
+};
 const VALID = `r.eventTime IS NOT NULL AND r.eventSource IS NOT NULL AND r.eventName IS NOT NULL AND r.awsRegion IS NOT NULL`;
 
 /** Reads the first bytes of a (maybe gzipped) file to tell how it holds records. */
@@ -118,6 +128,19 @@ export interface StoreOptions {
   /** DuckDB memory limit, e.g. `'256MB'`. */
   readonly memoryLimit?: string;
   readonly threads?: number;
+  /** Keep request/response bodies only for STS and sign-in records. Default: true without `dbPath`. */
+  readonly slim?: boolean;
+}
+
+/** One file of a batch: where to read it and what to call it. */
+export interface BatchFile {
+  readonly path: string;
+  readonly label: string;
+}
+
+export interface BatchResult {
+  readonly events: number;
+  readonly skipped: ReadonlyArray<{ readonly label: string; readonly reason: string }>;
 }
 
 export class TrailStore implements SessionRecordSource {
@@ -125,6 +148,7 @@ export class TrailStore implements SessionRecordSource {
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly tempDir: string | undefined,
+    private readonly slim: boolean,
   ) {}
 
   static async open(options: StoreOptions = {}): Promise<TrailStore> {
@@ -146,7 +170,7 @@ export class TrailStore implements SessionRecordSource {
     await conn.run(`SET threads=${Math.max(1, options.threads ?? 2)}`);
     await conn.run('SET preserve_insertion_order=false');
     await conn.run(EVENTS_DDL);
-    return new TrailStore(instance, conn, tempDir);
+    return new TrailStore(instance, conn, tempDir, options.slim ?? !options.dbPath);
   }
 
   /**
@@ -177,7 +201,9 @@ export class TrailStore implements SessionRecordSource {
     let inserted: number;
     try {
       await this.conn.run('BEGIN TRANSACTION');
-      const res = await this.conn.run(`INSERT INTO events ${SELECT_ROW(label)} FROM ${from} WHERE ${VALID}`);
+      const res = await this.conn.run(
+        `INSERT INTO events ${SELECT_ROW(sqlString(label), this.slim)} FROM ${from} WHERE ${VALID}`,
+      );
       inserted = res.rowsChanged;
       if (inserted === 0 && kind !== 'records') {
         const total = await this.conn.runAndReadAll(`SELECT count(*) FROM ${from}`);
@@ -191,6 +217,51 @@ export class TrailStore implements SessionRecordSource {
       throw new SkipFile(firstLine(e).replace(/^Invalid Input Error: /, ''));
     }
     return inserted;
+  }
+
+  /**
+   * Ingests several files; CloudTrail log files (`{"Records": …}`) go in one statement so DuckDB
+   * parses them in parallel and commits once. If that statement fails, each file is retried alone
+   * so only the bad one is skipped.
+   */
+  async ingestBatch(files: readonly BatchFile[]): Promise<BatchResult> {
+    let events = 0;
+    const skipped: Array<{ label: string; reason: string }> = [];
+    const logs: BatchFile[] = [];
+    const others: BatchFile[] = [];
+    for (const f of files) {
+      try {
+        ((await sniffKind(f.path)) === 'records' ? logs : others).push(f);
+      } catch (e) {
+        if (!(e instanceof SkipFile)) throw e;
+        skipped.push({ label: f.label, reason: e.reason });
+      }
+    }
+    if (logs.length > 1) {
+      const list = `[${logs.map((f) => sqlString(f.path)).join(', ')}]`;
+      const label = `CASE filename ${logs.map((f) => `WHEN ${sqlString(f.path)} THEN ${sqlString(f.label)}`).join(' ')} END`;
+      try {
+        const res = await this.conn.run(
+          `INSERT INTO events ${SELECT_ROW(label, this.slim)} FROM (SELECT filename, unnest("Records") AS r FROM read_json(${list}, format='auto', records=true, filename=true, columns={'Records': '${RECORD_STRUCT}[]'}, maximum_object_size=${32 * MB})) WHERE ${VALID}`,
+        );
+        events += res.rowsChanged;
+        logs.length = 0;
+      } catch {
+        // Fall through: one by one, to name the bad file(s).
+      }
+    }
+    for (const f of [...logs, ...others]) {
+      try {
+        events += await this.ingestFile(f.path, f.label);
+      } catch (e) {
+        if (!(e instanceof SkipFile)) throw e;
+        skipped.push({ label: f.label, reason: e.reason });
+      }
+    }
+    // Report skips in input order.
+    const order = new Map(files.map((f, i) => [f.label, i]));
+    skipped.sort((a, b) => (order.get(a.label) ?? 0) - (order.get(b.label) ?? 0));
+    return { events, skipped };
   }
 
   async count(): Promise<number> {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { ReportError } from '../../report/errors.js';
+import { ReportError, SkipFile } from '../../report/errors.js';
 import {
   dateOfPath,
   isTrailFileName,
@@ -73,11 +73,17 @@ export class S3TrailSource implements TrailSource {
   async fetch(obj: TrailObject): Promise<LocalCopy> {
     this.tempDir ??= await mkdtemp(join(tmpdir(), 'breakglass-s3-'));
     const key = obj.name.slice(`s3://${this.location.bucket}/`.length);
-    const res = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
     const file = join(this.tempDir, key.replace(/[^\w.-]+/g, '_'));
-    const body = res.Body;
-    if (!(body instanceof Readable)) throw new ReportError(`${obj.name}: S3 returned no readable body`);
-    await pipeline(body, createWriteStream(file));
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+      const body = res.Body;
+      if (!(body instanceof Readable)) throw new Error('S3 returned no readable body');
+      await pipeline(body, createWriteStream(file));
+    } catch (e) {
+      // One object that cannot be downloaded is skipped like a corrupt file; the run goes on.
+      await rm(file, { force: true });
+      throw new SkipFile(`download failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     return { path: file, release: () => rm(file, { force: true }) };
   }
 
