@@ -84,6 +84,7 @@ const allowClauseArb = fc.constantFrom<Clause>(
   ['Null', 'aws:RequestTag/Reason', 'false'],
   ['Null', 'aws:RequestTag/Ticket', 'true'],
   ['StringLike', 'aws:RequestTag/Reason', '?*'],
+  ['StringEquals', 'aws:RequestTag/Reason', ['incident-42', 'x']],
   ['ForAllValues:StringEquals', 'aws:TagKeys', ['Reason', 'Ticket']],
   ['ForAnyValue:StringEquals', 'aws:TagKeys', 'Reason'],
   ['ForAllValues:StringLike', 'aws:TagKeys', 'R*'],
@@ -342,5 +343,73 @@ describe('evaluateTrustPolicy vs @cloud-copilot/iam-simulate', () => {
     expect(seen.Allow).toBeGreaterThan(20);
     expect(seen.ExplicitDeny).toBeGreaterThan(10);
     expect(seen.ImplicitDeny).toBeGreaterThan(20);
+  }, 120_000);
+
+  it('agrees on SAML federation (AssumeRoleWithSAML, Federated principals, saml: keys) for 200 requests', async () => {
+    const OKTA = `arn:aws:iam::${A}:saml-provider/Okta`;
+    const OTHER = `arn:aws:iam::${A}:saml-provider/Other`;
+    const samlPolicy = fc
+      .record({
+        federated: fc.constantFrom<unknown>(OKTA, [OKTA, OTHER], OTHER),
+        aud: fc.boolean(),
+        tagged: fc.boolean(),
+        deny: fc.boolean(),
+      })
+      .map(({ federated, aud, tagged, deny }) => ({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: federated },
+            Action: tagged ? ['sts:AssumeRoleWithSAML', 'sts:TagSession'] : 'sts:AssumeRoleWithSAML',
+            ...(aud && { Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } } }),
+          },
+          ...(deny
+            ? [
+                {
+                  Effect: 'Deny',
+                  Principal: '*',
+                  Action: 'sts:*',
+                  Condition: { 'ForAnyValue:StringNotLike': { 'aws:TagKeys': ['Reason', 'Team*'] } },
+                },
+              ]
+            : []),
+        ],
+      }));
+    const samlRequest = fc
+      .record({
+        provider: fc.constantFrom(OKTA, OTHER),
+        aud: fc.constantFrom('https://signin.aws.amazon.com/saml', 'https://example.com/saml', undefined),
+        tags: fc.constantFrom<Record<string, string> | undefined>(
+          undefined,
+          { Reason: 'r' },
+          { TeamA: 'x', Other: 'y' },
+        ),
+      })
+      .map(({ provider, aud, tags }): AssumeRoleRequest => ({
+        action: 'sts:AssumeRoleWithSAML',
+        principal: { type: 'Federated', id: provider },
+        roleArn: ROLE_ARN,
+        context: { ...(aud && { 'saml:aud': aud }) },
+        ...(tags && { sessionTags: tags }),
+      }));
+    const seen: Record<Decision, number> = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0 };
+    await fc.assert(
+      fc.asyncProperty(samlPolicy, samlRequest, async (policy, req) => {
+        const ours = evaluateTrustPolicy(policy, req);
+        for (const [action, decision] of Object.entries(ours.perAction)) {
+          const theirs = await reference(policy, req, action);
+          seen[decision]++;
+          if (decision !== theirs)
+            throw new Error(
+              `${action}: ours ${decision}, iam-simulate ${theirs}; reasons: ${ours.reasons.join(' | ')}`,
+            );
+        }
+      }),
+      { seed: 99, numRuns: 200 },
+    );
+    expect(seen.Allow).toBeGreaterThan(10);
+    expect(seen.ImplicitDeny).toBeGreaterThan(10);
+    expect(seen.ExplicitDeny).toBeGreaterThan(5);
   }, 120_000);
 });
