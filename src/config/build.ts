@@ -1,0 +1,161 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import {
+  BreakGlassRole,
+  type BreakGlassRoleProps,
+  type TrustedAccountUsers,
+} from '../constructs/break-glass-role.js';
+import { BreakGlassUser } from '../constructs/break-glass-user.js';
+import { BreakGlassValidationError } from '../constructs/errors.js';
+import { toAlertingOptions } from './alerting-schema.js';
+import { ConfigError } from './errors.js';
+import type { BreakGlassConfig, RoleConfig, UsersConfig } from './schema.js';
+
+/** Default name of the role stack. */
+export const DEFAULT_STACK_NAME = 'BreakGlass';
+
+export interface BuildOptions {
+  /** Cloud assembly directory. @default - a temporary directory */
+  readonly outdir?: string;
+  /** Name used in error messages. @default 'config' */
+  readonly source?: string;
+}
+
+function duration(v: number | string | undefined): Duration | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === 'number' ? Duration.minutes(Math.round(v * 60)) : Duration.parse(v);
+}
+
+function roleProps(stack: Stack, role: RoleConfig, users: UsersConfig | undefined): BreakGlassRoleProps {
+  const {
+    maxSessionDuration,
+    role: existing,
+    managedPolicies,
+    policyStatements,
+    usernames,
+    trustedAccountUsers,
+  } = role;
+  // Alerting fields are converted by the alerting schema; the remaining role fields map 1:1.
+  const alerting = toAlertingOptions(stack, role);
+  let allUsernames = usernames;
+  let trusted: TrustedAccountUsers[] | undefined = trustedAccountUsers;
+  if (users !== undefined) {
+    // The users of the `users:` section may always assume the roles of this config.
+    if (users.account === stack.account) {
+      allUsernames = [...new Set([...(usernames ?? []), ...users.usernames])];
+    } else {
+      const listed = (trusted ?? []).find((t) => t.account === users.account);
+      trusted = listed
+        ? (trusted ?? []).map((t) =>
+            t === listed
+              ? { account: t.account, usernames: [...new Set([...t.usernames, ...users.usernames])] }
+              : t,
+          )
+        : [...(trusted ?? []), { account: users.account, usernames: users.usernames }];
+    }
+  }
+  return {
+    ...alerting,
+    federatedUsernames: role.federatedUsernames,
+    federatedPermissionSets: role.federatedPermissionSets,
+    federatedRoleNames: role.federatedRoleNames,
+    requireMfa: role.requireMfa,
+    requireSourceIdentity: role.requireSourceIdentity,
+    requireReason: role.requireReason,
+    roleName: role.roleName,
+    canManageBreakGlassRole: role.canManageBreakGlassRole,
+    deployer: role.deployer,
+    deployerExists: role.deployerExists,
+    usernames: allUsernames,
+    trustedAccountUsers: trusted,
+    maxSessionDuration: duration(maxSessionDuration),
+    role:
+      existing === undefined
+        ? undefined
+        : existing.startsWith('arn:')
+          ? iam.Role.fromRoleArn(stack, 'ExistingRole', existing, {
+              mutable: role.canManageBreakGlassRole ?? false,
+            })
+          : iam.Role.fromRoleName(stack, 'ExistingRole', existing),
+    managedPolicies: managedPolicies?.map((p, i) =>
+      p.startsWith('arn:')
+        ? iam.ManagedPolicy.fromManagedPolicyArn(stack, `ManagedPolicy${i}`, p)
+        : iam.ManagedPolicy.fromAwsManagedPolicyName(p),
+    ),
+    policyStatements: policyStatements?.map((s) => iam.PolicyStatement.fromJson(s)),
+  };
+}
+
+/** Runs `build`, turning construct validation errors into config errors at `<section>.<prop>`. */
+function asConfig<T>(source: string, section: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof BreakGlassValidationError) {
+      const prefix = `${e.constructPath}: ${e.prop}: `;
+      const detail = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+      throw new ConfigError(source, [{ path: `${section}.${e.prop}`, message: detail }], { cause: e });
+    }
+    throw e;
+  }
+}
+
+/**
+ * Builds the CDK app of a config: a role stack (`stackName`, in `account`/`region`), one more per
+ * `memberAccounts` entry (`<stackName>-<account>`), and a users stack for `users`
+ * (`<stackName>-Users` in `users.account`/`users.region`) whose users may assume every role of the
+ * config (and every role trusts them). Regional stacks are added by the monitoring constructs.
+ */
+export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App {
+  const source = opts.source ?? 'config';
+  const app = new App({ outdir: opts.outdir, analyticsReporting: false });
+  const stackName = config.stackName ?? DEFAULT_STACK_NAME;
+  const roles: BreakGlassRole[] = [];
+
+  if (config.role !== undefined) {
+    const roleConfig = config.role;
+    for (const account of [config.account, ...(config.memberAccounts ?? [])]) {
+      const stack = new Stack(app, account === config.account ? stackName : `${stackName}-${account}`, {
+        env: { account, region: config.region },
+        description: 'Break-glass role with alerts on every use (breakglass)',
+      });
+      roles.push(
+        asConfig(
+          source,
+          'role',
+          () => new BreakGlassRole(stack, 'BreakGlass', roleProps(stack, roleConfig, config.users)),
+        ),
+      );
+    }
+  }
+
+  if (config.users !== undefined) {
+    const users = config.users;
+    const stack = new Stack(app, users.stackName ?? `${stackName}-Users`, {
+      env: { account: users.account, region: users.region },
+      description: 'Break-glass IAM users (no credentials in code) with sign-in alerts (breakglass)',
+    });
+    const { account: _a, region: _r, stackName: _s, usernames, assumableRoles, ...alertingFields } = users;
+    asConfig(
+      source,
+      'users',
+      () =>
+        new BreakGlassUser(stack, 'BreakGlassUsers', {
+          ...toAlertingOptions(stack, alertingFields),
+          usernames,
+          assumableRoles: [
+            ...roles.map((r) => r.role),
+            ...(assumableRoles ?? []).map((arn, i) => iam.Role.fromRoleArn(stack, `AssumableRole${i}`, arn)),
+          ],
+        }),
+    );
+  }
+  return app;
+}
+
+/** Builds and synthesizes the config into a cloud assembly in `outdir` (deploy with `cdk deploy --app <outdir>`). */
+export function synthesizeConfig(config: BreakGlassConfig, outdir: string, source = 'config'): CloudAssembly {
+  const app = buildApp(config, { outdir, source });
+  return asConfig(source, 'role', () => app.synth());
+}

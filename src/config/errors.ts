@@ -1,0 +1,22 @@
+import { BreakGlassError } from '../engines/errors.js';
+
+/** One problem in a config file: `path` is the field path (`role.usernames[0]`), `message` says what and how to fix. */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * A config file that cannot be deployed. `message` has one line per problem:
+ * `<file>: <field.path>: <what>; <allowed/fix> (got <value>)`.
+ */
+export class ConfigError extends BreakGlassError {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly issues: ConfigIssue[],
+    options?: ErrorOptions,
+  ) {
+    super(issues.map((i) => `${source}: ${i.path || '<root>'}: ${i.message}`).join('\n'), options);
+  }
+}

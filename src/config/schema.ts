@@ -1,0 +1,142 @@
+/**
+ * `breakglass.config.yaml`: one source of truth with the construct props. `role` holds
+ * `BreakGlassRoleProps` and `users` holds `BreakGlassUserProps` under the same names; CDK objects
+ * become strings (Duration → hours or ISO 8601, IRole → ARN or name, IManagedPolicy → AWS managed
+ * policy name or ARN, PolicyStatement → IAM JSON, RetentionDays → days, ISecret → ARN or name).
+ */
+import { z } from 'zod';
+import { alertingSchema } from './alerting-schema.js';
+
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id such as '111122223333'");
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a Region code such as 'eu-west-1'")
+  .describe('Region code');
+const iamName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be 1-64 of letters, digits and + = , . @ _ -');
+const sessionName = z
+  .string()
+  .regex(/^[\w+=,.@-]{2,64}$/, 'must be a role session name: 2-64 of letters, digits and + = , . @ _ -');
+
+/** ISO 8601 duration (`PT4H`) or a number of hours. */
+const duration = z
+  .union([
+    z.number().positive(),
+    z
+      .string()
+      .regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, "must be hours (4) or ISO 8601 ('PT4H')"),
+  ])
+  .describe('Hours (number) or ISO 8601 duration such as PT4H');
+
+/** IAM JSON policy statement (as in a policy document). */
+const policyStatement = z
+  .object({
+    Sid: z.string().optional(),
+    Effect: z.enum(['Allow', 'Deny']),
+    Action: z.union([z.string(), z.array(z.string())]).optional(),
+    NotAction: z.union([z.string(), z.array(z.string())]).optional(),
+    Resource: z.union([z.string(), z.array(z.string())]).optional(),
+    NotResource: z.union([z.string(), z.array(z.string())]).optional(),
+    Condition: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  })
+  .strict()
+  .refine((s) => s.Action !== undefined || s.NotAction !== undefined, {
+    message: 'needs Action or NotAction',
+  })
+  .refine((s) => s.Resource !== undefined || s.NotResource !== undefined, {
+    message: 'needs Resource or NotResource',
+  });
+
+export const roleSchema = alertingSchema
+  .extend({
+    usernames: z.array(iamName).optional().describe('IAM users of this account (MFA required by default)'),
+    federatedUsernames: z
+      .array(sessionName)
+      .optional()
+      .describe('Identity Center / SAML people by role session name (exact, case-sensitive)'),
+    federatedPermissionSets: z
+      .array(z.string().regex(/^(\*|[\w+=,.@-]{1,32})$/, "must be a permission-set name or '*'"))
+      .optional()
+      .describe("Identity Center permission sets the federated people come from; ['*'] = any"),
+    federatedRoleNames: z
+      .array(iamName)
+      .optional()
+      .describe('SAML federation roles (outside Identity Center)'),
+    trustedAccountUsers: z
+      .array(z.object({ account: accountId, usernames: z.array(iamName).min(1) }).strict())
+      .optional()
+      .describe('IAM users of other accounts (MFA always required)'),
+    requireMfa: z.boolean().optional().describe('Require MFA for IAM users of this account (default true)'),
+    requireSourceIdentity: z
+      .boolean()
+      .optional()
+      .describe('Require sts:SourceIdentity = the person (CLI/SDK only; default false)'),
+    requireReason: z
+      .boolean()
+      .optional()
+      .describe('Require the Reason session tag (CLI/SDK only; default false)'),
+    maxSessionDuration: duration.optional().describe('Session length, 1-12 hours (default 1)'),
+    roleName: iamName.optional().describe('Physical name of the role (default generated)'),
+    role: z.string().min(1).optional().describe('Existing role to use instead (ARN or name)'),
+    canManageBreakGlassRole: z
+      .boolean()
+      .optional()
+      .describe('Attach policies to an existing role / let the deployer manage it'),
+    managedPolicies: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("AWS managed policy names ('ReadOnlyAccess', 'job-function/ViewOnlyAccess') or policy ARNs"),
+    policyStatements: z.array(policyStatement).optional().describe('Inline IAM statements (IAM JSON)'),
+    deployer: iamName
+      .optional()
+      .describe('Name of the deploying IAM user/role; creates a least-privilege deployer role'),
+    deployerExists: z
+      .enum(['user', 'role'])
+      .optional()
+      .describe("deployer names an existing 'user' or 'role'"),
+  })
+  .strict();
+
+export const usersSchema = alertingSchema
+  .extend({
+    account: accountId.describe('Security account holding the break-glass IAM users'),
+    region: region.describe('Main Region of the users stack'),
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
+      .optional()
+      .describe('Default <stackName>-Users'),
+    usernames: z.array(iamName).min(1).describe('IAM users to create (no password or key is created)'),
+    assumableRoles: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN'))
+      .optional()
+      .describe(
+        'Break-glass role ARNs the users may assume (the role of this config is added automatically)',
+      ),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must start with a letter; letters, digits and - only')
+      .optional()
+      .describe('Name of the role stack (default BreakGlass)'),
+    account: accountId.describe('Account of the break-glass role'),
+    region: region.describe('Main Region (central event bus, log groups)'),
+    memberAccounts: z
+      .array(accountId)
+      .optional()
+      .describe('More accounts that get the same role stack (<stackName>-<account>)'),
+    role: roleSchema.optional().describe('BreakGlassRole props'),
+    users: usersSchema.optional().describe('BreakGlassUser props + where to deploy them'),
+  })
+  .strict()
+  .refine((c) => c.role !== undefined || c.users !== undefined, {
+    message: 'nothing to deploy; add a role: section and/or a users: section',
+  });
+
+export type BreakGlassConfig = z.infer<typeof configSchema>;
+export type RoleConfig = z.infer<typeof roleSchema>;
+export type UsersConfig = z.infer<typeof usersSchema>;
