@@ -212,6 +212,9 @@ export function evaluateClause(
     };
   }
   if (clause.set === 'ForAnyValue') {
+    // ...IfExists: "if the key is not present, evaluate the condition element as true" — whatever the qualifier.
+    if (value === undefined && clause.ifExists)
+      return { matches: true, why: `${label}: key absent (IfExists)` };
     // Missing key or empty list → false.
     const list = value === undefined ? [] : typeof value === 'string' ? [value] : value;
     const good = list.some((v) => valueSatisfies(clause, v, ctx, variables));
