@@ -67,6 +67,13 @@ beforeAll(() => {
       channel: 'C0123456789',
       tokenSecret: secretsmanager.Secret.fromSecretNameV2(main, 'SlackToken', 'slack-bot-token'),
     },
+    webhooks: [
+      {
+        url: 'https://hooks.example.com/breakglass',
+        secret: secretsmanager.Secret.fromSecretNameV2(main, 'Hook', 'hook'),
+      },
+    ],
+    createLoginLogGroup: true,
   });
   const stacks = [
     main,
@@ -104,6 +111,16 @@ describe('BreakGlassLoginAlert acceptance (every way in, every Region)', () => {
       expect(body.channel).toBe('C0123456789');
       expect(body.text).toContain(c.record.awsRegion);
       expect(JSON.stringify(body.blocks)).toContain(values['result']);
+      const hook = r.delivered.filter((d) => d.targetArn.includes('WebhookDestination'));
+      expect(hook).toHaveLength(1);
+      const json = JSON.parse((hook[0] as { payload: string }).payload) as Record<string, string>;
+      for (const [k, v] of Object.entries(c.expect ?? {})) expect(json[k], `webhook ${k}`).toBe(v);
+      expect(json['wayIn']).toMatch(/\w/);
+      // createLoginLogGroup: the alert rule also writes the event to the login log group
+      const loginLog = r.delivered.filter(
+        (d) => d.targetArn.includes(':log-group:') && d.rule.logicalId.includes('LoginAlert'),
+      );
+      expect(loginLog).toHaveLength(1);
     });
   }
   for (const c of cases.filter((c) => !c.alerted)) {
@@ -120,5 +137,36 @@ describe('BreakGlassLoginAlert acceptance (every way in, every Region)', () => {
     const rules = new Set(r.delivered.map((d) => d.rule.logicalId));
     expect([...rules].some((id) => id.includes('RoleChainOk'))).toBe(true);
     expect([...rules].some((id) => id.includes('SessionActionsLog'))).toBe(true);
+  });
+});
+
+describe('BreakGlassLoginAlert patterns', () => {
+  it('every prefix/suffix operator is anchored on a full ARN (exact role/user, never a name suffix)', () => {
+    const ops: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+          if (['prefix', 'suffix', 'wildcard', 'equals-ignore-case'].includes(k))
+            ops.push(`${k}:${String(x)}`);
+          else walk(x);
+        }
+      }
+    };
+    for (const name of world.templates.keys()) for (const rule of world.rules(name)) walk(rule.pattern);
+    expect(ops.length).toBeGreaterThan(0);
+    for (const op of ops) {
+      expect(op).toMatch(
+        /^(suffix: on resource: arn:aws:iam::111111111111:role\/alice|prefix:arn:aws:sts::111111111111:assumed-role\/alice\/)$/,
+      );
+    }
+  });
+
+  it('forwarding patterns stay under the 2,048-character EventBridge default quota', () => {
+    for (const name of world.templates.keys()) {
+      for (const rule of world.rules(name).filter((r) => r.busName === 'default')) {
+        expect(JSON.stringify(rule.pattern).length, `${name}/${rule.logicalId}`).toBeLessThan(2048);
+      }
+    }
   });
 });
