@@ -11,21 +11,47 @@ import { ReportError } from './errors.js';
 
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
-/** Collects role ARNs / names and user names anywhere in a config-shaped value. */
-export function principalsInValue(v: unknown): SessionPrincipals {
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/**
+ * Principals of a break-glass config (src/config schema): the role `role.roleName` (or the existing
+ * `role.role`) in `account` and every `memberAccounts`, `users.assumableRoles`, and the IAM users of
+ * `users.usernames` in `users.account`. `role.usernames` are the people allowed to assume the role,
+ * not break-glass principals: their sessions are found through the role.
+ */
+export function principalsOfConfig(config: unknown): SessionPrincipals {
+  const c = rec(config) ?? {};
+  const accounts = [c['account'], ...strings(c['memberAccounts'])].filter(
+    (a): a is string => typeof a === 'string',
+  );
   const roles = new Set<string>();
   const users = new Set<string>();
-  const walk = (x: unknown, key: string): void => {
-    if (typeof x === 'string') {
-      if (ROLE_ARN.test(x)) roles.add(x);
-      else if (/^role_?name$/i.test(key) && /^[\w+=,.@-]+$/.test(x)) roles.add(x);
-      else if (/^user_?name$/i.test(key) && /^[\w+=,.@-]+$/.test(x)) users.add(x);
-      return;
-    }
-    if (Array.isArray(x)) for (const y of x) walk(y, key);
-    else if (typeof x === 'object' && x !== null) for (const [k, y] of Object.entries(x)) walk(y, k);
-  };
-  walk(v, '');
+  const role = rec(c['role']);
+  if (role) {
+    const existing = typeof role['role'] === 'string' ? role['role'] : undefined;
+    const name = typeof role['roleName'] === 'string' ? role['roleName'] : existing;
+    if (name && ROLE_ARN.test(name)) roles.add(name);
+    else if (name)
+      for (const a of accounts.length > 0 ? accounts : [''])
+        roles.add(a ? `arn:aws:iam::${a}:role/${name}` : name);
+    else
+      throw new ReportError(
+        '--config: role has no roleName, so its generated name is only known after deployment; set role.roleName, or pass --app cdk.out / --role-arn',
+      );
+  }
+  const u = rec(c['users']);
+  if (u) {
+    const acct = typeof u['account'] === 'string' ? u['account'] : undefined;
+    for (const n of strings(u['usernames'])) users.add(acct ? `arn:aws:iam::${acct}:user/${n}` : n);
+    for (const r of strings(u['assumableRoles'])) if (ROLE_ARN.test(r)) roles.add(r);
+  }
   return { roleArns: [...roles].sort(), userNames: [...users].sort() };
 }
 
@@ -43,11 +69,12 @@ export async function principalsFromConfig(path: string): Promise<SessionPrincip
     throw new ReportError(
       '--config: this build has no config loader yet; pass --role-arn ARN / --user NAME instead',
     );
+  // loadConfigFile throws its own BreakGlassError (field path + fix) on a bad file.
   const config: unknown = await (load as (p: string) => unknown)(path);
-  const p = principalsInValue(config);
+  const p = principalsOfConfig(config);
   if (p.roleArns.length === 0 && p.userNames.length === 0)
     throw new ReportError(
-      `--config: ${JSON.stringify(path)} names no break-glass role or user; give roles a roleName`,
+      `--config: ${JSON.stringify(path)} names no break-glass role or user; add role.roleName or users.usernames`,
     );
   return p;
 }
