@@ -1,6 +1,6 @@
 import { ipInRange } from './cidr.js';
 import { PatternError } from './errors.js';
-import { matchSubRule, type CompiledCondition } from './match.js';
+import { matchSubRule, quickReject, type CompiledCondition } from './match.js';
 import type { Condition, SubRule, ValueMatcher } from './model.js';
 import { comparable, inRange } from './numeric.js';
 import { parsePattern } from './validate.js';
@@ -124,9 +124,11 @@ function compileCondition(c: Condition): CompiledCondition {
   } else {
     test = (v) => (typeof v === 'string' && exact.has(v)) || others.some((t) => t(v));
   }
+  const single = others.length === 0 && exact.size === 1 ? ([...exact][0] as string) : undefined;
   return {
     condition: c,
     segments: c.segments,
+    exact1: single,
     test,
     absent: c.absent,
     onlyAbsent: c.absent && c.matchers.length === 0,
@@ -148,15 +150,43 @@ function parseSource(pattern: unknown): unknown {
  */
 export function compilePattern(pattern: unknown): CompiledPattern {
   const subRules: SubRule[] = parsePattern(parseSource(pattern));
-  const compiled = subRules.map((r) => r.map(compileCondition));
+  const compiled = subRules.map(compileSubRule);
   const matches =
     compiled.length === 1
-      ? (event: unknown) => matchSubRule(compiled[0] as CompiledCondition[], event)
-      : (event: unknown) => compiled.some((r) => matchSubRule(r, event));
-  return {
-    source: pattern,
-    matches: (event: unknown) => typeof event === 'object' && event !== null && matches(event),
-  };
+      ? (compiled[0] as (event: unknown) => boolean)
+      : (event: unknown) => compiled.some((r) => r(event));
+  return { source: pattern, matches };
+}
+
+/** Cheap, selective conditions first: exact-value tests on short paths (source, detail-type, eventName). */
+function rank(c: CompiledCondition): number {
+  const exactOnly = c.condition.matchers.every((m) => m.kind.startsWith('exact-'));
+  // detail-type takes few distinct values (most CloudTrail events share one), so it rarely rejects.
+  const weak = c.condition.key === 'detail-type' || c.condition.key === 'version' ? 50 : 0;
+  return (exactOnly ? 0 : 100) + weak + c.segments.length;
+}
+
+/**
+ * The matcher of one sub-rule. Without `{"exists": false}` the order of conditions does not change
+ * the result (array consistency is symmetric), so they run cheapest-first. With it, event-ruler's
+ * key order is kept (it decides which array elements count), behind a quick reject that is valid
+ * in any order.
+ */
+function compileSubRule(rule: SubRule): (event: unknown) => boolean {
+  const conditions = rule.map(compileCondition);
+  const byCost = conditions
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+    .map((x) => x.c);
+  if (!conditions.some((c) => c.absent)) {
+    return (event) => typeof event === 'object' && event !== null && matchSubRule(byCost, event);
+  }
+  const required = byCost.filter((c) => !c.absent);
+  return (event) =>
+    typeof event === 'object' &&
+    event !== null &&
+    !quickReject(required, event) &&
+    matchSubRule(conditions, event);
 }
 
 const cache = new WeakMap<object, CompiledPattern>();

@@ -35,6 +35,8 @@ export interface CompiledCondition {
   readonly condition: Condition;
   readonly segments: readonly string[];
   readonly test: (v: unknown) => boolean;
+  /** The only alternative is this exact string (tested inline, the common case). */
+  readonly exact1: string | undefined;
   readonly absent: boolean;
   /** True when the only alternative is `{"exists": false}`. */
   readonly onlyAbsent: boolean;
@@ -48,18 +50,22 @@ function isLeaf(v: unknown): boolean {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** The leaf at `segments` when no array is on the way; MISSING when absent or not a leaf; SLOW otherwise. */
+/**
+ * The leaf at `segments` when no array is on the way; MISSING when absent or not a leaf; SLOW otherwise.
+ * Plain property reads are safe for inherited names: `constructor`, `toString`, … resolve to functions
+ * (never a leaf) and `__proto__` to an object whose own properties are functions, so they read as
+ * absent, exactly like missing fields.
+ */
 function resolveFast(root: unknown, segments: readonly string[]): unknown {
   let node = root;
   for (let i = 0; i < segments.length; i++) {
     if (typeof node !== 'object' || node === null) return MISSING;
     if (Array.isArray(node)) return SLOW;
-    const key = segments[i] as string;
-    if (!hasOwn.call(node, key)) return MISSING;
-    node = (node as Record<string, unknown>)[key];
+    node = (node as Record<string, unknown>)[segments[i] as string];
+    if (node === undefined) return MISSING;
   }
-  if (Array.isArray(node)) return SLOW;
-  return isLeaf(node) ? node : MISSING;
+  if (typeof node === 'object' && node !== null) return Array.isArray(node) ? SLOW : MISSING;
+  return typeof node === 'function' ? MISSING : node;
 }
 
 /** Every leaf at `segments`, with array memberships. Iterative. */
@@ -105,6 +111,21 @@ function choose(chosen: Chosen, m: Membership | null): Chosen {
   return out;
 }
 
+/**
+ * True when some condition without an `{"exists": false}` alternative certainly fails: its path
+ * crosses no array and holds no leaf, or a leaf the condition rejects. Whatever order the
+ * conditions are evaluated in, such a sub-rule cannot match.
+ */
+export function quickReject(conditions: readonly CompiledCondition[], event: unknown): boolean {
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i] as CompiledCondition;
+    const fast = resolveFast(event, c.segments);
+    if (fast === SLOW) continue;
+    if (fast === MISSING || (c.exact1 !== undefined ? fast !== c.exact1 : !c.test(fast))) return true;
+  }
+  return false;
+}
+
 /** Does the sub-rule match `event`, starting at condition `from` with the leaves chosen so far `m`? */
 export function matchSubRule(
   rule: readonly CompiledCondition[],
@@ -121,7 +142,7 @@ export function matchSubRule(
         return false;
       }
       // One leaf outside any array: consistent with everything, membership unchanged.
-      if (!c.onlyAbsent && c.test(fast)) continue;
+      if (c.exact1 !== undefined ? fast === c.exact1 : !c.onlyAbsent && c.test(fast)) continue;
       return false;
     }
     const leaves = collect(event, c.segments);
