@@ -88,3 +88,25 @@ export {
 // --- simulator ---
 
 // --- report ---
+export {
+  type Session,
+  type SessionAction,
+  type SessionPrincipals,
+  type AccessLevel,
+  buildSessions,
+  iamActionOf,
+} from './engines/cloudtrail/index.js';
+export {
+  ReportError,
+  type Report,
+  ingestTrail,
+  sessionsFrom,
+  LocalTrailSource,
+  type TrailSource,
+  AthenaTrail,
+  athenaDdl,
+  type AthenaPort,
+  renderHtml,
+  renderMarkdown,
+  renderJson,
+} from './report/index.js';

@@ -16,7 +16,7 @@ import { ALL_REGIONS } from '../engines/regions.js';
 import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
 import { ReportError } from './errors.js';
 import { sqlList, sqlString, type CallSelector, type SessionRecordSource } from './plan.js';
-import { rowToRecord } from './store.js';
+import { rowToRecord } from './rows.js';
 
 export type AthenaState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
