@@ -98,3 +98,13 @@ describe('event-pattern limits', () => {
     expect(() => validatePattern({ a: [() => 1] })).toThrow(/a\[0\]: match value must be/);
   });
 });
+
+describe('event-pattern JSON text', () => {
+  it('uses the last of duplicate keys, as the user guide notes for patterns', () => {
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html
+    const text = '{"detail":{"location":[{"prefix":"us-"}],"location":[{"anything-but":"us-east"}]}}';
+    const p = compilePattern(text);
+    expect(p.matches({ detail: { location: 'eu-west' } })).toBe(true);
+    expect(p.matches({ detail: { location: 'us-east' } })).toBe(false);
+  });
+});
