@@ -100,7 +100,6 @@ export class BreakGlassAlertChannels extends Construct {
   private readonly forwardMain: boolean;
   private readonly roles: MonitoredRole[] = [];
   private readonly users: MonitoredUser[] = [];
-  private reads = false;
   private forwardersCreated = false;
 
   constructor(scope: Construct, id: string, props: BreakGlassAlertChannelsProps = {}) {
@@ -341,25 +340,23 @@ export class BreakGlassAlertChannels extends Construct {
     }
   }
 
-  /** Props as given (read by LoginAlert / LogActions). */
-  get options(): BreakGlassAlertingOptions {
-    return this.props;
-  }
-
   /**
    * Watches `roles` / `users` in every Region: their events are forwarded from each Region's default
    * bus (main Region included) to the central bus by one rule per Region, whose pattern covers every
-   * principal registered here (see `forwardPattern`). `reads` = read-only calls are needed (action
-   * logging), which switches the forwarding rules to the all-management-events state.
+   * principal registered here (see `forwardPattern`).
+   *
+   * The forwarding rules are always in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`: they
+   * only match break-glass principals (a handful of events), read-only events are delivered free of
+   * charge, and a `Get…`-named way in (console `GetSigninToken`) or a logged read must not be dropped
+   * at the first hop. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html
    */
-  watchPrincipals(roles: readonly MonitoredRole[], users: readonly MonitoredUser[], reads: boolean): void {
+  watchPrincipals(roles: readonly MonitoredRole[], users: readonly MonitoredUser[]): void {
     for (const r of roles) if (!this.roles.some((x) => x.arn === r.arn)) this.roles.push(r);
     for (const u of users) if (!this.users.some((x) => x.arn === u.arn)) this.users.push(u);
-    this.reads ||= reads;
     if (this.forwardersCreated) return;
     this.forwardersCreated = true;
     const pattern = () => forwardPattern(this.roles, this.users);
-    const state = () => (this.reads ? ALL_MANAGEMENT_EVENTS : 'ENABLED');
+    const state = () => ALL_MANAGEMENT_EVENTS;
     const mainStack = Stack.of(this);
     const id = `Forward${Names.nodeUniqueId(this.node)}`;
     if (this.forwardMain) {
@@ -414,6 +411,8 @@ export class BreakGlassAlertChannels extends Construct {
         ),
       targets: ruleTargets,
     });
+    // Forwarded sign-in events such as GetSigninToken may be read-only `Get…` events.
+    setAllManagementEvents(rule);
     this.watch(rule, `${Names.nodeUniqueId(owner.node)}${id}`);
     return rule;
   }

@@ -67,7 +67,7 @@ export class BreakGlassLogActions extends Construct {
     const reads = logsReads(mode);
     const mRoles = monitoredRoles(this, roles);
     const mUsers = monitoredUsers(this, users);
-    this.channels.watchPrincipals(mRoles, mUsers, reads);
+    this.channels.watchPrincipals(mRoles, mUsers);
     for (const { id: pid, pattern } of actionPatterns(mRoles, mUsers, mode, props.logServices)) {
       this.channels.addCentralRule(
         this,

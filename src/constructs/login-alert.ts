@@ -47,7 +47,7 @@ export class BreakGlassLoginAlert extends Construct {
     this.channels = props.channels ?? new BreakGlassAlertChannels(this, 'Channels', props);
     const mRoles = monitoredRoles(this, roles);
     const mUsers = monitoredUsers(this, users);
-    this.channels.watchPrincipals(mRoles, mUsers, false);
+    this.channels.watchPrincipals(mRoles, mUsers);
     this.waysIn = [...roleFamilies(mRoles), ...userFamilies(mUsers)];
     const rules: Record<string, events.Rule> = {};
     for (const family of this.waysIn) {

@@ -35,7 +35,7 @@ describe('BreakGlassLoginAlert on its own', () => {
         r.Type === 'AWS::Events::Rule' && JSON.stringify(r.Properties['EventPattern']).includes('role/alice'),
     );
     expect(forwards).toHaveLength(1);
-    expect(forwards[0]?.Properties['State']).toBe('ENABLED');
+    expect(forwards[0]?.Properties['State']).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     // us-east-1 carries both central buses' forwarders (the standalone alert's and the shared one)
     const east = Template.fromStack(
       regional.find((s) => s.region === 'us-east-1') as Stack,

@@ -80,7 +80,7 @@ describe('BreakGlassMonitoring with every Region and every channel', () => {
     const forward = rules.find((r) =>
       JSON.stringify(r.Properties['EventPattern']).includes('role/alice'),
     ) as Res;
-    expect(forward.Properties['State']).toBe('ENABLED'); // logActions 'write': reads not needed
+    expect(forward.Properties['State']).toBe(ALL_STATE); // forwarders never drop read-only events
     const target = (forward.Properties['Targets'] as Record<string, unknown>[])[0] as Record<string, unknown>;
     expect(JSON.stringify(target['Arn'])).toMatch(
       /:events:eu-west-1:111111111111:event-bus\/Main-Monitoring-Channels-/,
