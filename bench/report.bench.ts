@@ -31,7 +31,9 @@ function parseSize(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB)?$/i.exec(s.trim());
   if (!m) throw new Error(`--size: ${JSON.stringify(s)} is not a size; use e.g. 2GB or 300MB`);
   const unit = (m[2] ?? 'B').toUpperCase();
-  return Math.round(Number(m[1]) * (unit === 'GB' ? 1024 * MB : unit === 'MB' ? MB : unit === 'KB' ? 1024 : 1));
+  return Math.round(
+    Number(m[1]) * (unit === 'GB' ? 1024 * MB : unit === 'MB' ? MB : unit === 'KB' ? 1024 : 1),
+  );
 }
 
 /** mulberry32: small, seeded, good enough for test data. */
@@ -60,11 +62,15 @@ interface Gen {
 
 function gen(seed: number): Gen {
   const rand = rng(seed);
-  const hex = () => Math.floor(rand() * 0xffffffff).toString(16).padStart(8, '0');
+  const hex = () =>
+    Math.floor(rand() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0');
   return {
     rand,
     pick: (xs) => xs[Math.floor(rand() * xs.length)]!,
-    id: () => `${hex()}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex()}${hex().slice(0, 4)}`,
+    id: () =>
+      `${hex()}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex().slice(0, 4)}-${hex()}${hex().slice(0, 4)}`,
     key: () => `ASIA${hex().toUpperCase()}${hex().toUpperCase().slice(0, 8)}`,
   };
 }
@@ -96,7 +102,13 @@ function noiseRecord(g: Gen, time: string, account: string, region: string): Rec
       accountId: account,
       accessKeyId: g.key(),
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: `arn:aws:iam::${account}:role/${role}`, accountId: account, userName: role },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAEXAMPLE',
+          arn: `arn:aws:iam::${account}:role/${role}`,
+          accountId: account,
+          userName: role,
+        },
         attributes: { creationDate: time, mfaAuthenticated: 'false' },
         ec2RoleDelivery: '2.0',
       },
@@ -106,13 +118,32 @@ function noiseRecord(g: Gen, time: string, account: string, region: string): Rec
     eventName: name,
     awsRegion: region,
     sourceIPAddress: `10.${Math.floor(g.rand() * 255)}.${Math.floor(g.rand() * 255)}.${Math.floor(g.rand() * 255)}`,
-    userAgent: g.pick(['aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux', 'Boto3/1.34.144 md/Botocore#1.34.144 ua/2.0 os/linux#5.10', 'aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux']),
+    userAgent: g.pick([
+      'aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux',
+      'Boto3/1.34.144 md/Botocore#1.34.144 ua/2.0 os/linux#5.10',
+      'aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux',
+    ]),
     requestParameters:
       src === 's3.amazonaws.com'
-        ? { bucketName: `data-${account}`, Host: `data-${account}.s3.${region}.amazonaws.com`, key: `part/${g.id()}.parquet` }
-        : { maxResults: 100, filterSet: { items: [{ name: 'tag:team', valueSet: { items: [{ value: 'payments' }] } }] } },
+        ? {
+            bucketName: `data-${account}`,
+            Host: `data-${account}.s3.${region}.amazonaws.com`,
+            key: `part/${g.id()}.parquet`,
+          }
+        : {
+            maxResults: 100,
+            filterSet: { items: [{ name: 'tag:team', valueSet: { items: [{ value: 'payments' }] } }] },
+          },
     responseElements: null,
-    additionalEventData: src === 's3.amazonaws.com' ? { SignatureVersion: 'SigV4', CipherSuite: 'TLS_AES_128_GCM_SHA256', bytesTransferredIn: 0, bytesTransferredOut: Math.floor(g.rand() * 1e6) } : undefined,
+    additionalEventData:
+      src === 's3.amazonaws.com'
+        ? {
+            SignatureVersion: 'SigV4',
+            CipherSuite: 'TLS_AES_128_GCM_SHA256',
+            bytesTransferredIn: 0,
+            bytesTransferredOut: Math.floor(g.rand() * 1e6),
+          }
+        : undefined,
     requestID: g.id(),
     eventID: g.id(),
     readOnly: ro,
@@ -120,7 +151,11 @@ function noiseRecord(g: Gen, time: string, account: string, region: string): Rec
     managementEvent: src !== 's3.amazonaws.com',
     recipientAccountId: account,
     eventCategory: src === 's3.amazonaws.com' ? 'Data' : 'Management',
-    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${src.split('.')[0]}.${region}.amazonaws.com` },
+    tlsDetails: {
+      tlsVersion: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      clientProvidedHostHeader: `${src.split('.')[0]}.${region}.amazonaws.com`,
+    },
   };
 }
 
@@ -135,24 +170,79 @@ function plantedSession(g: Gen, n: number, t0: number): Array<Record<string, unk
     arn: `arn:aws:sts::${acct}:assumed-role/${role}/oncall${n}`,
     accountId: acct,
     accessKeyId: k,
-    sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${acct}:role/${role}`, accountId: acct, userName: role }, sourceIdentity: `oncall${n}` },
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        arn: `arn:aws:iam::${acct}:role/${role}`,
+        accountId: acct,
+        userName: role,
+      },
+      sourceIdentity: `oncall${n}`,
+    },
   });
-  const base = (s: number, src: string, name: string, region: string, identity: unknown, extra: Record<string, unknown> = {}) => ({
-    eventVersion: '1.09', userIdentity: identity, eventTime: at(s), eventSource: src, eventName: name, awsRegion: region,
-    sourceIPAddress: '198.51.100.10', userAgent: 'aws-cli/2.17.20', requestParameters: {}, responseElements: null,
-    eventID: g.id(), readOnly: false, eventType: 'AwsApiCall', recipientAccountId: (identity as { accountId: string }).accountId, ...extra,
+  const base = (
+    s: number,
+    src: string,
+    name: string,
+    region: string,
+    identity: unknown,
+    extra: Record<string, unknown> = {},
+  ) => ({
+    eventVersion: '1.09',
+    userIdentity: identity,
+    eventTime: at(s),
+    eventSource: src,
+    eventName: name,
+    awsRegion: region,
+    sourceIPAddress: '198.51.100.10',
+    userAgent: 'aws-cli/2.17.20',
+    requestParameters: {},
+    responseElements: null,
+    eventID: g.id(),
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    recipientAccountId: (identity as { accountId: string }).accountId,
+    ...extra,
   });
   return [
-    base(0, 'sts.amazonaws.com', 'AssumeRole', 'us-east-1', { type: 'IAMUser', arn: `arn:aws:iam::${account}:user/oncall${n}`, accountId: account, accessKeyId: 'AKIAONCALL', userName: `oncall${n}` }, {
-      requestParameters: { roleArn: BREAK_GLASS, roleSessionName: `oncall${n}`, sourceIdentity: `oncall${n}`, tags: [{ key: 'Reason', value: `INC-${n} outage` }, { key: 'Ticket', value: `INC-${n}` }] },
-      responseElements: { credentials: { accessKeyId: key, expiration: at(3600) }, assumedRoleUser: { arn: `arn:aws:sts::${account}:assumed-role/BreakGlass/oncall${n}` }, sourceIdentity: `oncall${n}` },
-    }),
+    base(
+      0,
+      'sts.amazonaws.com',
+      'AssumeRole',
+      'us-east-1',
+      {
+        type: 'IAMUser',
+        arn: `arn:aws:iam::${account}:user/oncall${n}`,
+        accountId: account,
+        accessKeyId: 'AKIAONCALL',
+        userName: `oncall${n}`,
+      },
+      {
+        requestParameters: {
+          roleArn: BREAK_GLASS,
+          roleSessionName: `oncall${n}`,
+          sourceIdentity: `oncall${n}`,
+          tags: [
+            { key: 'Reason', value: `INC-${n} outage` },
+            { key: 'Ticket', value: `INC-${n}` },
+          ],
+        },
+        responseElements: {
+          credentials: { accessKeyId: key, expiration: at(3600) },
+          assumedRoleUser: { arn: `arn:aws:sts::${account}:assumed-role/BreakGlass/oncall${n}` },
+          sourceIdentity: `oncall${n}`,
+        },
+      },
+    ),
     base(30, 'iam.amazonaws.com', 'ListRoles', 'us-east-1', ui(key, 'BreakGlass', account)),
     base(60, 'iam.amazonaws.com', 'AttachRolePolicy', 'us-east-1', ui(key, 'BreakGlass', account)),
     base(90, 'sts.amazonaws.com', 'AssumeRole', 'eu-west-1', ui(key, 'BreakGlass', account), {
       recipientAccountId: '222222222222',
       requestParameters: { roleArn: 'arn:aws:iam::222222222222:role/Ops', roleSessionName: `oncall${n}` },
-      responseElements: { credentials: { accessKeyId: chainKey }, assumedRoleUser: { arn: `arn:aws:sts::222222222222:assumed-role/Ops/oncall${n}` } },
+      responseElements: {
+        credentials: { accessKeyId: chainKey },
+        assumedRoleUser: { arn: `arn:aws:sts::222222222222:assumed-role/Ops/oncall${n}` },
+      },
     }),
     base(120, 'rds.amazonaws.com', 'RebootDBInstance', 'eu-west-1', ui(chainKey, 'Ops', '222222222222')),
     base(150, 'cloudtrail.amazonaws.com', 'StopLogging', 'eu-west-1', ui(chainKey, 'Ops', '222222222222')),
@@ -177,7 +267,8 @@ function walk(dir: string): string[] {
 function generate(size: number, seed: number, fileMb: number): Dataset {
   const dir = join(here, '.data', `trail-${size}-${seed}-${fileMb}`);
   const marker = join(dir, 'dataset.json');
-  if (existsSync(marker)) return { dir, ...(JSON.parse(readFileSync(marker, 'utf8')) as Omit<Dataset, 'dir'>) };
+  if (existsSync(marker))
+    return { dir, ...(JSON.parse(readFileSync(marker, 'utf8')) as Omit<Dataset, 'dir'>) };
   rmSync(dir, { recursive: true, force: true });
   const g = gen(seed);
   const files: string[] = [];
@@ -200,7 +291,8 @@ function generate(size: number, seed: number, fileMb: number): Dataset {
       const time = new Date(fileStart + Math.floor(g.rand() * 300_000)).toISOString().replace(/\.\d+Z$/, 'Z');
       recs.push(noiseRecord(g, time, account, region));
     }
-    if (planted < PLANTED_SESSIONS && f % Math.max(1, plantEvery) === 0) recs.push(...plantedSession(g, ++planted, fileStart));
+    if (planted < PLANTED_SESSIONS && f % Math.max(1, plantEvery) === 0)
+      recs.push(...plantedSession(g, ++planted, fileStart));
     const day = new Date(fileStart).toISOString().slice(0, 10).replace(/-/g, '/');
     const stamp = new Date(fileStart).toISOString().replace(/[-:]/g, '').slice(0, 13);
     const rel = `AWSLogs/o-benchorg01/${account}/CloudTrail/${region}/${day}/${account}_CloudTrail_${region}_${stamp}Z_${g.id().slice(0, 16)}.json.gz`;
@@ -213,9 +305,14 @@ function generate(size: number, seed: number, fileMb: number): Dataset {
     uncompressed += Buffer.byteLength(text);
     compressed += gz.length;
     records += recs.length;
-    if (f % 50 === 0) process.stderr.write(`\rgenerating: ${(uncompressed / MB).toFixed(0)} MB uncompressed, ${files.length} files`);
+    if (f % 50 === 0)
+      process.stderr.write(
+        `\rgenerating: ${(uncompressed / MB).toFixed(0)} MB uncompressed, ${files.length} files`,
+      );
   }
-  process.stderr.write(`\rgenerated ${(uncompressed / MB).toFixed(0)} MB (${(compressed / MB).toFixed(0)} MB gzipped), ${files.length} files, ${records} records in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
+  process.stderr.write(
+    `\rgenerated ${(uncompressed / MB).toFixed(0)} MB (${(compressed / MB).toFixed(0)} MB gzipped), ${files.length} files, ${records} records in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`,
+  );
   const meta = { files, uncompressed, compressed, records };
   writeFileSync(marker, JSON.stringify(meta));
   return { dir, ...meta };
@@ -232,11 +329,22 @@ async function child(dir: string, out: string): Promise<void> {
   const t0 = performance.now();
   const store = await TrailStore.open();
   const principals = { roleArns: [BREAK_GLASS], userNames: [] };
-  const ingested = await ingestTrail({ source: new LocalTrailSource(join(dir, 'AWSLogs')), sourceName: dir, store });
+  const ingested = await ingestTrail({
+    source: new LocalTrailSource(join(dir, 'AWSLogs')),
+    sourceName: dir,
+    store,
+  });
   const t1 = performance.now();
   const sessions = await sessionsFrom({ records: store, principals });
   await store.close();
-  const report = { title: 'bench', generatedAt: new Date().toISOString(), principals, window: {}, inputs: ingested.inputs, sessions };
+  const report = {
+    title: 'bench',
+    generatedAt: new Date().toISOString(),
+    principals,
+    window: {},
+    inputs: ingested.inputs,
+    sessions,
+  };
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'report.html'), renderHtml(report));
   writeFileSync(join(out, 'report.md'), renderMarkdown(report));
@@ -264,15 +372,23 @@ async function main(): Promise<void> {
   const gzFiles = walk(join(ds.dir, 'AWSLogs'));
 
   const z0 = performance.now();
-  const z = spawnSync('sh', ['-c', `find "${join(ds.dir, 'AWSLogs')}" -name '*.gz' -print0 | xargs -0 zcat > /dev/null`], { stdio: 'inherit' });
+  const z = spawnSync(
+    'sh',
+    ['-c', `find "${join(ds.dir, 'AWSLogs')}" -name '*.gz' -print0 | xargs -0 zcat > /dev/null`],
+    { stdio: 'inherit' },
+  );
   const zcatS = (performance.now() - z0) / 1000;
   if (z.status !== 0) throw new Error('zcat failed');
 
   const out = join(here, '.data', 'report-out');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', ds.dir, out], {
-    encoding: 'utf8',
-    maxBuffer: 16 * MB,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', ds.dir, out],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * MB,
+    },
+  );
   if (r.status !== 0) throw new Error(`report child failed: ${r.stderr}`);
   const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
     ingestS: number;

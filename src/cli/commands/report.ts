@@ -49,6 +49,7 @@ interface ReportFlags {
   workgroup?: string;
   accounts?: string;
   athenaTimeout: string;
+  threads: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -203,7 +204,10 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
     } else {
       source = new LocalTrailSource(resolve(io.cwd, f.trail));
     }
-    const store = await TrailStore.open(f.db ? { dbPath: resolve(io.cwd, f.db) } : {});
+    const threads = Number(f.threads);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+      throw new CliUsageError(`--threads: ${JSON.stringify(f.threads)} is not a whole number from 1 to 64`);
+    const store = await TrailStore.open({ ...(f.db ? { dbPath: resolve(io.cwd, f.db) } : {}), threads });
     try {
       const ingested = await ingestTrail({
         source,
@@ -280,6 +284,7 @@ export const reportCommand: CommandModule = {
       .option('--workgroup <name>', 'Athena workgroup (with --athena)')
       .option('--accounts <list>', 'comma list of account ids to read (with --athena)')
       .option('--athena-timeout <seconds>', 'give up on an Athena query after this long', '600')
+      .option('--threads <n>', 'DuckDB threads for reading the trail (1 is fastest on a busy machine)', '1')
       .action(run((io, opts: ReportFlags) => runReport(io, opts)));
   },
 };
