@@ -65,6 +65,8 @@ describe('breakglass report (local trail)', () => {
   it('warns once per bad file on stderr, naming it, and lists it in inputs.skipped', () => {
     const warnings = io.stderr.filter((l) => l.startsWith('warning: skipped '));
     expect(warnings).toHaveLength(3);
+    // Not a terminal: no progress lines.
+    expect(io.stderr).toEqual(warnings);
     const json = JSON.parse(readFileSync(join(out(), 'report.json'), 'utf8')) as ReportJson;
     expect(json.inputs.skipped.map((s) => relative(tree.root, s.file)).sort()).toEqual(
       tree.bad.map((b) => b.rel).sort(),
@@ -108,6 +110,22 @@ describe('breakglass report (local trail)', () => {
     expect(await runCli(['query', 'SELECT nope FROM events', '--db', join(work, 'trail.duckdb')], q)).toBe(2);
     expect(q.stderr).toHaveLength(1);
     expect(q.stderr[0]).toMatch(/^error: query: .*nope.*the table is events/);
+  });
+
+  it('shows progress (files, bytes, events) on stderr when it is a terminal', async () => {
+    const tty = { ...captureIO(), isTTY: true };
+    const stderr: string[] = [];
+    const code = await runCli(
+      ['report', '--trail', tree.root, ...roleFlags, '--out', join(work, 'tty'), '--format', 'json'],
+      {
+        ...tty,
+        err: (l: string) => stderr.push(l),
+      },
+    );
+    expect(code).toBe(1);
+    expect(stderr.filter((l) => l.startsWith('report: ')).at(-1)).toMatch(
+      /^report: 7\/7 files, [\d.]+ KB, 81 events$/,
+    );
   });
 
   it('exits 0 when no break-glass session is in the logs', async () => {
