@@ -188,7 +188,7 @@ describe('config file', () => {
       const app = buildApp(config);
       const role = templateOf(app, 'BreakGlass').findResources('AWS::IAM::Role');
       const trust = JSON.stringify(Object.values(role)[0]);
-      expect(trust).toContain('TrustedAccountUsers');
+      expect(trust).toContain(':iam::444455556666:root');
       expect(trust).toContain(':iam::444455556666:user/bg1');
       const roleName = (Object.values(role)[0] as { Properties: { RoleName?: string } }).Properties.RoleName;
       expect(roleName).toBeTruthy(); // generated because the users stack (another account) references it

@@ -114,13 +114,24 @@ export function buildTrustStatements(spec: TrustPolicySpec): iam.PolicyStatement
   const trusted = spec.trustedAccountUsers.filter((t) => t.usernames.length > 0);
   if (trusted.length > 0) {
     const arns = trusted.flatMap((t) => t.usernames.map((u) => userArn(spec.partition, t.account, u)));
-    groups.push({
-      sid: 'TrustedAccountUsers',
-      principals: [...new Set(trusted.map((t) => t.account))].map(root),
-      identity: merge({ ArnEquals: { 'aws:PrincipalArn': arns } }, mfa),
-      sourceIdentity: USERNAME_VARIABLE,
-      principalArns: arns,
-    });
+    const own = groups.find((g) => g.sid === 'IamUsers');
+    if (own && spec.requireMfa) {
+      // Same conditions for both: one statement keeps the trust policy small (IAM size quota).
+      groups[groups.indexOf(own)] = {
+        ...own,
+        principals: [...own.principals, ...new Set(trusted.map((t) => root(t.account)))],
+        identity: merge({ ArnEquals: { 'aws:PrincipalArn': [...own.principalArns, ...arns] } }, mfa),
+        principalArns: [...own.principalArns, ...arns],
+      };
+    } else {
+      groups.push({
+        sid: 'TrustedAccountUsers',
+        principals: [...new Set(trusted.map((t) => t.account))].map(root),
+        identity: merge({ ArnEquals: { 'aws:PrincipalArn': arns } }, mfa),
+        sourceIdentity: USERNAME_VARIABLE,
+        principalArns: arns,
+      });
+    }
   }
 
   // Federated people (IAM Identity Center permission sets / SAML roles), matched by session name.
