@@ -157,7 +157,7 @@ describe('BreakGlassLoginAlert patterns', () => {
     expect(ops.length).toBeGreaterThan(0);
     for (const op of ops) {
       expect(op).toMatch(
-        /^(suffix: on resource: arn:aws:iam::111111111111:role\/alice|prefix:arn:aws:sts::111111111111:assumed-role\/alice\/)$/,
+        /^(suffix: on resource: arn:aws:iam::111111111111:role\/alice|wildcard:\*on resource: arn:aws:iam::111111111111:role\/alice because \*|prefix:arn:aws:sts::111111111111:assumed-role\/alice\/)$/,
       );
     }
   });

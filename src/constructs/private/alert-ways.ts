@@ -121,16 +121,24 @@ const ASSUME_EVENTS = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIde
 /** Console sign-in events of a role session, and where each keeps its result. */
 const ROLE_CONSOLE_EVENTS = ['ConsoleLogin', 'SwitchRole', 'GetSigninToken'];
 
+/** `errorMessage` matchers naming `arn` as the denied resource (old and "because …" forms). */
+export function deniedOn(arn: string): Record<string, string>[] {
+  return [{ suffix: ` on resource: ${arn}` }, { wildcard: `*on resource: ${arn} because *` }];
+}
+
 /**
  * Ways into roles:
  * - `AssumeRole` / `…WithSAML` / `…WithWebIdentity` into the role: `requestParameters.roleArn`;
  *   when STS denies the call (AccessDenied) CloudTrail records `requestParameters: null` and names
  *   the role only in `errorMessage` ("… not authorized to perform: sts:AssumeRole on resource:
- *   <role ARN>"), so failures also match on that suffix, anchored on the full ARN.
+ *   <role ARN>", newer messages add " because <reason>":
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html), so failures
+ *   also match that text, anchored on the full ARN (suffix, or wildcard up to " because ").
  * - console sign-in as the role (SwitchRole, ConsoleLogin through the federation endpoint,
  *   GetSigninToken from CLI credentials): the session's `sessionContext.sessionIssuer.arn`, or when
  *   the record has no session context, its `userIdentity.arn` under `assumed-role/<name>/` (the
- *   trailing slash makes the role name exact).
+ *   trailing slash makes the role name exact). `SwitchRole` is also recorded with the *caller's*
+ *   identity and the role in `additionalEventData.SwitchTo` (real record in airbnb/streamalert#447).
  * - role chaining out of a break-glass session: any `AssumeRole` whose caller's session issuer is
  *   the role.
  */
@@ -175,8 +183,9 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
         id: `AssumeRoleDenied${i}`,
         pattern: merge(assumeBase, {
           ...FAILED,
-          requestParameters: [null],
-          errorMessage: [{ suffix: ` on resource: ${r.arn}` }],
+          // Not the `…Failed` variant above (that one has the role ARN in the parameters).
+          requestParameters: { roleArn: [{ exists: false }] },
+          errorMessage: deniedOn(r.arn),
         }),
         fields: {
           ...assumeFields('$.detail.userIdentity.arn'),
@@ -209,7 +218,12 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
     variants: roles.flatMap((r, i) =>
       ROLE_CONSOLE_EVENTS.map((name): AlertVariant => ({
         id: `${name}${i}`,
-        pattern: merge(consoleBase, { eventName: [name], ...sessionOf(r) }),
+        pattern: merge(consoleBase, {
+          eventName: [name],
+          ...sessionOf(r),
+          // the SwitchTo form has its own variant below
+          ...(name === 'SwitchRole' ? { additionalEventData: { SwitchTo: [{ exists: false }] } } : {}),
+        }),
         fields: {
           ...common(
             name === 'SwitchRole' ? 'Console SwitchRole into the role' : `Console ${name} as the role`,
@@ -230,6 +244,25 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
         },
       })),
     ),
+  });
+  // SwitchRole recorded with the caller's identity, the role in `additionalEventData.SwitchTo`.
+  families.push({
+    id: 'SwitchTo',
+    title: 'Console SwitchRole into the role (caller identity, SwitchTo)',
+    variants: roles.map((r, i): AlertVariant => ({
+      id: `SwitchTo${i}`,
+      pattern: merge(consoleBase, { eventName: ['SwitchRole'], additionalEventData: { SwitchTo: [r.arn] } }),
+      fields: {
+        ...common('Console SwitchRole into the role'),
+        username: p('$.detail.userIdentity.arn'),
+        roleArn: lit(r.arn),
+        sessionName: NONE,
+        sourceIdentity: p('$.detail.userIdentity.sessionContext.sourceIdentity'),
+        mfa: p('$.detail.userIdentity.sessionContext.attributes.mfaAuthenticated'),
+        result: p('$.detail.responseElements.SwitchRole'),
+        errorCode: p('$.detail.errorMessage'),
+      },
+    })),
   });
 
   // 3. Role chaining out of a break-glass session.
@@ -415,7 +448,8 @@ export function forwardPattern(
   const branches: Record<string, unknown>[] = [];
   if (roles.length > 0) {
     branches.push({ detail: { requestParameters: { roleArn: roles.map((r) => r.arn) } } });
-    branches.push({ detail: { errorMessage: roles.map((r) => ({ suffix: ` on resource: ${r.arn}` })) } });
+    branches.push({ detail: { errorMessage: roles.flatMap((r) => deniedOn(r.arn)) } });
+    branches.push({ detail: { additionalEventData: { SwitchTo: roles.map((r) => r.arn) } } });
     branches.push({ detail: { userIdentity: { arn: roles.map((r) => ({ prefix: r.sessionArnPrefix })) } } });
   }
   const issuers = [...roles.map((r) => r.arn), ...users.map((u) => u.arn)];
