@@ -190,14 +190,25 @@ function compileSubRule(rule: SubRule): (event: unknown) => boolean {
 }
 
 const cache = new WeakMap<object, CompiledPattern>();
+const textCache = new Map<string, CompiledPattern>();
+const TEXT_CACHE_SIZE = 256;
 
-/** One-off match; patterns given as objects are compiled once and cached. */
+/** One-off match; patterns (objects, or JSON text) are compiled once and cached, so do not mutate a pattern object after using it here. */
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
   if (typeof pattern === 'object' && pattern !== null) {
     let c = cache.get(pattern);
     if (!c) {
       c = compilePattern(pattern);
       cache.set(pattern, c);
+    }
+    return c.matches(event);
+  }
+  if (typeof pattern === 'string') {
+    let c = textCache.get(pattern);
+    if (!c) {
+      c = compilePattern(pattern);
+      if (textCache.size >= TEXT_CACHE_SIZE) textCache.delete(textCache.keys().next().value as string);
+      textCache.set(pattern, c);
     }
     return c.matches(event);
   }
