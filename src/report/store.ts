@@ -126,8 +126,8 @@ function firstLine(e: unknown): string {
 export interface StoreOptions {
   /** Keep the database in this file (for `breakglass query`); default: a temporary file, removed on close. */
   readonly dbPath?: string;
-  /** DuckDB memory limit, e.g. `'256MB'`. */
-  readonly memoryLimit?: string;
+  /** DuckDB memory limit in MB (default 128; lifted for one oversized file at a time). */
+  readonly memoryLimitMb?: number;
   /** DuckDB threads (default 1: on a shared machine one thread ingested twice as fast as two). */
   readonly threads?: number;
   /** Keep request/response bodies only for STS and sign-in records. Default: true without `dbPath`. */
@@ -151,6 +151,7 @@ export class TrailStore implements SessionRecordSource {
     private readonly conn: DuckDBConnection,
     private readonly tempDir: string | undefined,
     private readonly slim: boolean,
+    private readonly memoryLimitBytes: number,
   ) {}
 
   static async open(options: StoreOptions = {}): Promise<TrailStore> {
@@ -168,11 +169,12 @@ export class TrailStore implements SessionRecordSource {
       );
     }
     const conn = await instance.connect();
-    await conn.run(`SET memory_limit=${sqlString(options.memoryLimit ?? '192MB')}`);
+    const memoryLimitMb = options.memoryLimitMb ?? 128;
+    await conn.run(`SET memory_limit='${memoryLimitMb}MB'`);
     await conn.run(`SET threads=${Math.max(1, options.threads ?? 1)}`);
     await conn.run('SET preserve_insertion_order=false');
     await conn.run(EVENTS_DDL);
-    return new TrailStore(instance, conn, tempDir, options.slim ?? !options.dbPath);
+    return new TrailStore(instance, conn, tempDir, options.slim ?? !options.dbPath, memoryLimitMb * MB);
   }
 
   /**
@@ -183,12 +185,17 @@ export class TrailStore implements SessionRecordSource {
     const kind = await sniffKind(path);
     // A CloudTrail log file is one JSON object; DuckDB buffers it whole, so start small and retry
     // bigger only for the rare file that needs it (memory stays bounded for the common case).
-    for (let size = 32 * MB; ; size *= 4) {
+    for (let size = 16 * MB; ; size *= 4) {
+      // DuckDB's reader needs several times the object bound: lift the memory limit for this one file only.
+      const lifted = 6 * size > this.memoryLimitBytes;
+      if (lifted) await this.conn.run(`SET memory_limit='${Math.ceil((6 * size) / MB)}MB'`);
       try {
         return await this.ingestAs(path, label, kind, size);
       } catch (e) {
         if (e instanceof SkipFile && /maximum_object_size/.test(e.reason) && size < 512 * MB) continue;
         throw e;
+      } finally {
+        if (lifted) await this.conn.run(`SET memory_limit='${Math.ceil(this.memoryLimitBytes / MB)}MB'`);
       }
     }
   }
@@ -244,7 +251,7 @@ export class TrailStore implements SessionRecordSource {
       const label = `CASE filename ${logs.map((f) => `WHEN ${sqlString(f.path)} THEN ${sqlString(f.label)}`).join(' ')} END`;
       try {
         const res = await this.conn.run(
-          `INSERT INTO events ${SELECT_ROW(label, this.slim)} FROM (SELECT filename, unnest("Records") AS r FROM read_json(${list}, format='auto', records=true, filename=true, columns={'Records': '${RECORD_STRUCT}[]'}, maximum_object_size=${32 * MB})) WHERE ${VALID}`,
+          `INSERT INTO events ${SELECT_ROW(label, this.slim)} FROM (SELECT filename, unnest("Records") AS r FROM read_json(${list}, format='auto', records=true, filename=true, columns={'Records': '${RECORD_STRUCT}[]'}, maximum_object_size=${16 * MB})) WHERE ${VALID}`,
         );
         events += res.rowsChanged;
         logs.length = 0;

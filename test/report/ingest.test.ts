@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iamActionOf } from '../../src/engines/cloudtrail/actions.js';
@@ -79,6 +81,31 @@ describe('ingestTrail (DuckDB store)', () => {
       expect(r.inputs.events).toBe(tree.records.length - 69);
     } finally {
       await s2.close();
+    }
+  });
+});
+
+describe('TrailStore.ingestFile', () => {
+  it('reads a log file bigger than the first object-size bound by retrying with a larger one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bg-big-'));
+    const pad = 'x'.repeat(20_000);
+    const records = Array.from({ length: 1000 }, (_, i) => ({
+      eventTime: '2026-03-01T10:00:00Z',
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'DescribeInstances',
+      awsRegion: 'us-east-1',
+      eventID: `big-${i}`,
+      requestParameters: { pad },
+    }));
+    const file = join(dir, 'big.json.gz');
+    writeFileSync(file, gzipSync(JSON.stringify({ Records: records })));
+    const s = await TrailStore.open();
+    try {
+      // ~20 MB of JSON in one object: over the first 16 MB bound.
+      expect(await s.ingestFile(file, 'big')).toBe(1000);
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
