@@ -1,6 +1,6 @@
 import { ipInRange } from './cidr.js';
 import { PatternError } from './errors.js';
-import { matchSubRule, quickReject, type CompiledCondition } from './match.js';
+import { matchFlat, matchSubRule, quickReject, type CompiledCondition } from './match.js';
 import type { Condition, SubRule, ValueMatcher } from './model.js';
 import { comparable, inRange } from './numeric.js';
 import { parsePattern } from './validate.js';
@@ -179,7 +179,7 @@ function compileSubRule(rule: SubRule): (event: unknown) => boolean {
     .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
     .map((x) => x.c);
   if (!conditions.some((c) => c.absent)) {
-    return (event) => typeof event === 'object' && event !== null && matchSubRule(byCost, event);
+    return (event) => typeof event === 'object' && event !== null && matchFlat(byCost, event);
   }
   const required = byCost.filter((c) => !c.absent);
   return (event) =>

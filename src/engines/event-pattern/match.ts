@@ -126,6 +126,39 @@ export function quickReject(conditions: readonly CompiledCondition[], event: unk
   return false;
 }
 
+/**
+ * The common case, inlined: walk each condition's path while it crosses no array; hand over to
+ * `matchSubRule` (same result) from the first condition whose path meets an array.
+ */
+export function matchFlat(rule: readonly CompiledCondition[], event: unknown): boolean {
+  for (let i = 0; i < rule.length; i++) {
+    const c = rule[i] as CompiledCondition;
+    const segments = c.segments;
+    let node: unknown = event;
+    for (let j = 0; j < segments.length; j++) {
+      if (typeof node !== 'object' || node === null) {
+        node = undefined;
+        break;
+      }
+      if (Array.isArray(node)) return matchSubRule(rule, event, i, null);
+      node = (node as Record<string, unknown>)[segments[j] as string];
+      if (node === undefined) break;
+    }
+    if (node === undefined || typeof node === 'function') {
+      if (c.absent) continue;
+      return false;
+    }
+    if (typeof node === 'object' && node !== null) {
+      if (Array.isArray(node)) return matchSubRule(rule, event, i, null);
+      if (c.absent) continue;
+      return false;
+    }
+    if (c.exact1 !== undefined ? node === c.exact1 : !c.onlyAbsent && c.test(node)) continue;
+    return false;
+  }
+  return true;
+}
+
 /** Does the sub-rule match `event`, starting at condition `from` with the leaves chosen so far `m`? */
 export function matchSubRule(
   rule: readonly CompiledCondition[],
