@@ -13,6 +13,7 @@ import {
   SESSION_NAME,
   Validator,
 } from './private/role-validate.js';
+import { acknowledgeChosenPermissions } from './private/role-nag.js';
 import { BreakGlassTrustPrincipal, buildTrustStatements } from './private/trust-policy.js';
 
 /** IAM users of another account (e.g. a security account, see `BreakGlassUser`) allowed in. */
@@ -361,6 +362,7 @@ export class BreakGlassRole extends Construct {
     }
     for (const p of props.managedPolicies ?? []) role.addManagedPolicy(p);
     for (const s of props.policyStatements ?? []) role.addToPrincipalPolicy(s);
+    acknowledgeChosenPermissions(role, props.managedPolicies ?? [], props.policyStatements ?? []);
   }
 
   private warnOnTrustPolicySize(statements: iam.PolicyStatement[]): void {

@@ -1,6 +1,7 @@
 import { PhysicalName, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { nagString } from './private/role-nag.js';
 import { IAM_USER_NAME, ROLE_NAME, Validator } from './private/role-validate.js';
 
 /** Kind of an existing deployer principal. */
@@ -153,18 +154,10 @@ export class BreakGlassDeployer extends Construct {
 
     for (const arn of bootstrapRoleArns) {
       Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${nagArn(stack, arn)}]`,
+        id: `AwsSolutions-IAM5[Resource::${nagString(stack, arn)}]`,
         reason:
           'The wildcard only spans the CDK bootstrap role kinds (deploy, file-publishing, image-publishing, lookup) of this account and region; cdk deploy assumes them and they hold the actual permissions',
       });
     }
   }
-}
-
-/** How cdk-nag spells an ARN with intrinsics in a finding id (`<AWS::Partition>`, `<AWS::AccountId>`). */
-function nagArn(stack: Stack, arn: string): string {
-  const resolved: unknown = stack.resolve(arn);
-  if (typeof resolved === 'string') return resolved;
-  const parts = (resolved as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-  return parts.map((p) => (typeof p === 'string' ? p : `<${(p as { Ref: string }).Ref}>`)).join('');
 }
