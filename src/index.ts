@@ -82,8 +82,29 @@ export {
   BreakGlassRegionalStack,
   type BreakGlassRegionalStackProps,
 } from './constructs/index.js';
+export {
+  BreakGlassRole,
+  type BreakGlassRoleProps,
+  type TrustedAccountUsers,
+  BreakGlassUser,
+  type BreakGlassUserProps,
+  BreakGlassDeployer,
+  type BreakGlassDeployerProps,
+  type DeployerKind,
+  DEFAULT_BOOTSTRAP_QUALIFIER,
+} from './constructs/index.js';
 
 // --- config ---
+export {
+  ConfigError,
+  type ConfigIssue,
+  loadConfigFile,
+  parseConfig,
+  buildApp,
+  synthesizeConfig,
+  configJsonSchema,
+  type BreakGlassConfig,
+} from './config/index.js';
 
 // --- simulator ---
 
