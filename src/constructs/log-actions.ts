@@ -25,8 +25,8 @@ export interface BreakGlassLogActionsProps extends BreakGlassAlertingOptions {
 /**
  * Logs every API call made with a break-glass session or user, in every watched Region (IAM calls
  * arrive in us-east-1), to one CloudWatch log group in the main Region. Read-only calls are only
- * delivered to rules in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`, which the regional
- * and central rules get whenever reads are logged.
+ * delivered to rules in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`: the forwarding rules
+ * always have it, the central log rule whenever reads are logged.
  */
 export class BreakGlassLogActions extends Construct {
   readonly channels: BreakGlassAlertChannels;
