@@ -81,6 +81,8 @@ export {
   type BreakGlassAlertChannelsProps,
   BreakGlassRegionalStack,
   type BreakGlassRegionalStackProps,
+  ALERT_PLACEHOLDERS,
+  type AlertPlaceholder,
 } from './constructs/index.js';
 export {
   BreakGlassRole,
