@@ -288,5 +288,18 @@ describe('BreakGlassRole trust policy (evaluated by iam-simulate)', () => {
       expect(await decide(trust, { caller: alice, mfa: 'false' })).toBe('Allowed');
       expect(await decide(trust, { caller: iamUser(ACCOUNT, 'malice'), mfa: 'true' })).toBe('Denied');
     });
+
+    it('still requires MFA from trusted-account users', async () => {
+      const trust = trustPolicyOf(
+        roleStack({
+          usernames: ['alice'],
+          requireMfa: false,
+          trustedAccountUsers: [{ account: OTHER, usernames: ['dave'] }],
+        }).stack,
+      );
+      expect(await decide(trust, { caller: alice, mfa: 'false' })).toBe('Allowed');
+      expect(await decide(trust, { caller: iamUser(OTHER, 'dave'), mfa: 'false' })).toBe('Denied');
+      expect(await decide(trust, { caller: iamUser(OTHER, 'dave'), mfa: 'true' })).toBe('Allowed');
+    });
   });
 });
