@@ -337,24 +337,29 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
   /** The topmost tracked way-in above an STS event, following caller key → issuing event. */
   const rootMemo = new Map<CloudTrailRecord, CloudTrailRecord | null>();
   const rootOf = (r: CloudTrailRecord): CloudTrailRecord | undefined => {
+    // Walk up: the event, the event that issued its caller's key, and so on.
     const seen = new Set<CloudTrailRecord>();
-    let cur: CloudTrailRecord | undefined = r;
-    let root: CloudTrailRecord | undefined;
     const chain: CloudTrailRecord[] = [];
+    let cur: CloudTrailRecord | undefined = r;
+    let above: CloudTrailRecord | null = null;
     while (cur && !seen.has(cur)) {
       seen.add(cur);
       if (rootMemo.has(cur)) {
-        root = rootMemo.get(cur) ?? root;
+        above = rootMemo.get(cur) ?? null;
         break;
       }
       chain.push(cur);
-      if (isTrackedStsWayIn(cur)) root = cur;
       const k = callerKeyOf(cur);
       cur = k ? keyIssuer.get(k) : undefined;
     }
-    // Topmost wins: memoise every event on the walked chain with the topmost root found.
-    for (const c of chain) if (!rootMemo.has(c)) rootMemo.set(c, root ?? null);
-    return root;
+    // Back down: each event's root is the topmost tracked way in at or above it — never one below
+    // it (the session that handed a break-glass way in its caller's key is not part of that session).
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const c = chain[i]!;
+      if (above === null && isTrackedStsWayIn(c)) above = c;
+      rootMemo.set(c, above);
+    }
+    return rootMemo.get(r) ?? undefined;
   };
 
   const drafts: Draft[] = [];
