@@ -73,6 +73,16 @@ describe('breakglass synth', () => {
     expect(io.stdout).toEqual([]);
   });
 
+  it('rejects a construct-level problem at its config field with exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgsynth-'));
+    writeFileSync(join(dir, 'bg.yaml'), `${SMALL}  maxSessionDuration: 13\n`);
+    const io = captureIO(dir);
+    expect(await runCli(['synth', '--config', 'bg.yaml', '--out', 'out'], io)).toBe(2);
+    expect(io.stderr).toEqual([
+      expect.stringMatching(/^error: bg.yaml: role.maxSessionDuration: must be between 1 and 12 hours/),
+    ]);
+  });
+
   it('rejects a missing config file with exit 2', async () => {
     const io = captureIO(mkdtempSync(join(tmpdir(), 'bgsynth-')));
     expect(await runCli(['synth', '--config', 'nope.yaml'], io)).toBe(2);
