@@ -55,24 +55,25 @@ export const EVENTS_DDL = `CREATE TABLE IF NOT EXISTS events (
 )`;
 
 /**
- * The columns of a record. `slim` keeps request/response bodies only where sessions read them (STS,
- * sign-in, and ec2:DescribeInstanceAttribute for the user-data risk): the bulk of a trail is request
- * parameters of calls nobody will read, and the report is I/O bound.
+ * The columns of a record. `slim` (the default without `--db`) keeps only what sessions read:
+ * request/response bodies, error message, user agent and principal id only for STS and sign-in
+ * records (and the request of ec2:DescribeInstanceAttribute, for the user-data risk); the rest of a
+ * trail is bodies of calls nobody reads, and materialising them is most of the ingest time.
  */
 const SELECT_ROW = (fileExpr: string, slim: boolean) => {
-  const keep = (col: string, extra = '') =>
-    slim
-      ? `CASE WHEN r.eventSource IN ('sts.amazonaws.com', 'signin.amazonaws.com')${extra} THEN ${col} END`
-      : col;
-  return `SELECT ${fileExpr}, r.eventTime, try_cast(r.eventTime AS TIMESTAMP),
-  r.eventSource, r.eventName, r.awsRegion, r.recipientAccountId, r.eventID, r.eventType, r.readOnly,
-  r.errorCode, r.errorMessage, r.sourceIPAddress, r.userAgent,
-  r.userIdentity.type, r.userIdentity.principalId, r.userIdentity.arn, r.userIdentity.accountId,
+  const wayIn = `r.eventSource IN ('sts.amazonaws.com', 'signin.amazonaws.com')`;
+  const keep = (col: string, extra = '') => (slim ? `CASE WHEN ${wayIn}${extra} THEN ${col} END` : col);
+  const drop = (col: string) => (slim ? 'NULL' : col);
+  return `SELECT ${fileExpr}, r.eventTime, ${drop('try_cast(r.eventTime AS TIMESTAMP)')},
+  r.eventSource, r.eventName, r.awsRegion, r.recipientAccountId, r.eventID, ${drop('r.eventType')}, r.readOnly,
+  r.errorCode, ${keep('r.errorMessage')}, r.sourceIPAddress, ${keep('r.userAgent')},
+  r.userIdentity.type, ${keep('r.userIdentity.principalId')}, r.userIdentity.arn, r.userIdentity.accountId,
   r.userIdentity.accessKeyId, r.userIdentity.userName, r.userIdentity.sessionContext.sessionIssuer.arn,
   r.userIdentity.sessionContext.attributes.mfaAuthenticated, r.userIdentity.sessionContext.sourceIdentity,
   ${keep('r.requestParameters', " OR r.eventName = 'DescribeInstanceAttribute'")}, ${keep('r.responseElements')},
   ${keep('r.additionalEventData')}, ${keep('r.resources')}`;
 };
+
 const VALID = `r.eventTime IS NOT NULL AND r.eventSource IS NOT NULL AND r.eventName IS NOT NULL AND r.awsRegion IS NOT NULL`;
 
 /** Reads the first bytes of a (maybe gzipped) file to tell how it holds records. */
