@@ -220,7 +220,7 @@ describe('simulate on real CloudTrail records', () => {
     const account = role?.account as string;
     const file = join(import.meta.dirname, 'fixtures', 'real-entry-records.jsonl');
     const lines = readFileSync(file, 'utf8').trim().split('\n');
-    const rewritten = lines.map((line) => {
+    const rewritten = lines.map((line): Json | undefined => {
       const rec = JSON.parse(line) as Json;
       const original =
         (isObject(rec['requestParameters'])
@@ -232,7 +232,8 @@ describe('simulate on real CloudTrail records', () => {
       const region = String(rec['awsRegion']);
       if (!ALL_REGIONS.includes(region)) text = text.split(region).join('eu-central-1');
       // The role owner's copy of a shared event (sharedEventID) is delivered to the role's account.
-      return { ...(JSON.parse(text) as Json), recipientAccountId: account };
+      const out: Json = { ...(JSON.parse(text) as Json), recipientAccountId: account };
+      return out;
     });
     const entries = rewritten.filter((r): r is Json => r !== undefined);
     expect(entries.length).toBeGreaterThanOrEqual(8);
