@@ -75,8 +75,8 @@ export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
   let events = 0;
   let files = 0;
   // Batches of files go to DuckDB in one statement (parallel parse, one commit).
-  const batchBytes = o.batchBytes ?? 8 * 1024 * 1024;
-  const batchFiles = o.batchFiles ?? 16;
+  const batchBytes = o.batchBytes ?? 16 * 1024 * 1024;
+  const batchFiles = o.batchFiles ?? 32;
   for (let i = 0; i < objects.length;) {
     const batch: TrailObject[] = [];
     let size = 0;

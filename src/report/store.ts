@@ -174,6 +174,8 @@ export class TrailStore implements SessionRecordSource {
     await conn.run(`SET memory_limit='${memoryLimitMb}MB'`);
     await conn.run(`SET threads=${Math.max(1, options.threads ?? 1)}`);
     await conn.run('SET preserve_insertion_order=false');
+    // Checkpoint at the end, not every 16 MB of WAL: a third less ingest time on the bench trail.
+    await conn.run("SET checkpoint_threshold='1GB'");
     await conn.run(EVENTS_DDL);
     return new TrailStore(instance, conn, tempDir, options.slim ?? !options.dbPath, memoryLimitMb * MB);
   }
