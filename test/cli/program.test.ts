@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import type { CliIO } from '../../src/cli/io.js';
-
-export function captureIO(cwd = process.cwd()): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (s) => stdout.push(s), err: (s) => stderr.push(s), isTTY: false, cwd };
-}
+import { captureIO } from './capture.js';
 
 describe('breakglass CLI', () => {
   it('prints help listing the verbs and exits 0', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { reportDeps } from '../../src/cli/commands/report.js';
 import type { AthenaPort } from '../../src/report/athena.js';
-import { captureIO } from './program.test.js';
+import { captureIO } from './capture.js';
 import { CHAINED_ROLE, STRATUS_ROLE, writeTrailTree, type TrailTree } from '../report/helpers.js';
 
 interface ReportJson {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { schemaText } from '../../src/cli/commands/schema.js';
 import { runCli } from '../../src/cli/program.js';
 import { configJsonSchema, parseConfig } from '../../src/config/index.js';
-import { captureIO } from './program.test.js';
+import { captureIO } from './capture.js';
 
 const SCHEMA_FILE = resolve(import.meta.dirname, '../../schema/breakglass.config.schema.json');
 

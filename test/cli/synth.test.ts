@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { captureIO } from './program.test.js';
+import { captureIO } from './capture.js';
 
 /** Small single-region config so the end-to-end path (real monitoring constructs) stays fast. */
 const SMALL = `

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { captureIO } from './program.test.js';
+import { captureIO } from './capture.js';
 
 const seed000 = join(import.meta.dirname, '..', 'simulator', 'fixtures', 'seed000.template.json');
 const base = ['--template', seed000, '--account', '111122223333', '--region', 'eu-central-1'];
