@@ -10,6 +10,7 @@ import {
   type StackInput,
   type SystemModel,
 } from '../simulator/index.js';
+import type { Command } from 'commander';
 import { CliUsageError } from './errors.js';
 
 /** The package root (works from `src/cli` under tsx and from `dist/cli`). */
@@ -80,3 +81,16 @@ export function loadSystem(opts: SourceOptions, cwd: string): LoadedSystem {
     },
   };
 }
+
+/** The `--config` / `--app` / `--template` (+ `--account`, `--region`) options shared by verify and simulate. */
+export function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'breakglass config file to synthesize (default: the bundled example)')
+    .option('--app <dir>', 'a synthesized CDK cloud assembly (cdk.out)')
+    .option('--template <file>', 'a single CloudFormation template (JSON); needs --account and --region')
+    .option('--account <id>', 'account of --template')
+    .option('--region <region>', 'Region of --template');
+}
+
+/** Collects a repeatable option's values. */
+export const collect = (v: string, prev: string[]): string[] => [...prev, v];

@@ -1,4 +1,9 @@
-import { isUnresolved, resolveStacks, type ResolvedTemplate } from '../engines/cfn/index.js';
+import {
+  isUnresolved,
+  resolveStacks,
+  type ResolvedResource,
+  type ResolvedTemplate,
+} from '../engines/cfn/index.js';
 import { compilePattern, type CompiledPattern } from '../engines/event-pattern/index.js';
 import type { InputTransformer } from '../engines/input-transformer/index.js';
 import { TAG_BREAKGLASS_ROLE, TAG_BREAKGLASS_USER } from '../engines/conventions.js';
@@ -184,6 +189,22 @@ function statementsOf(doc: unknown): unknown[] {
   return Array.isArray(st) ? st : st === undefined ? [] : [st];
 }
 
+/** Name, ARN, tags and inline policies of an `AWS::IAM::Role` / `AWS::IAM::User`. */
+function iamIdentity(
+  r: ResolvedResource,
+  kind: 'role' | 'user',
+  account: string,
+): { name: string; arn: string; tags: Record<string, string>; inline: unknown[] } {
+  const p = r.properties;
+  const name =
+    str(p[kind === 'role' ? 'RoleName' : 'UserName']) ?? str(r.physicalName) ?? str(r.ref) ?? r.logicalId;
+  const arn = str(r.attributes['Arn']) ?? r.arn ?? `arn:aws:iam::${account}:${kind}/${name}`;
+  const inline = Array.isArray(p['Policies'])
+    ? p['Policies'].filter(isObject).map((x) => parseJsonMaybe(x['PolicyDocument']))
+    : [];
+  return { name, arn, tags: tagsOf(p['Tags']), inline };
+}
+
 /** Resolves the stacks and builds the model. Never throws on what it does not understand: see `issues`. */
 export function buildModel(stacks: readonly StackInput[]): SystemModel {
   const resolved: ResolvedTemplate[] = resolveStacks(
@@ -327,12 +348,7 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
           break;
         }
         case 'AWS::IAM::Role': {
-          const name = str(p['RoleName']) ?? str(r.physicalName) ?? str(r.ref) ?? r.logicalId;
-          const arn = str(r.attributes['Arn']) ?? r.arn ?? `arn:aws:iam::${account}:role/${name}`;
-          const tags = tagsOf(p['Tags']);
-          const inline = Array.isArray(p['Policies'])
-            ? p['Policies'].filter(isObject).map((x) => parseJsonMaybe(x['PolicyDocument']))
-            : [];
+          const { name, arn, tags, inline } = iamIdentity(r, 'role', account);
           roles.set(arn, {
             arn,
             name,
@@ -350,12 +366,7 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
           break;
         }
         case 'AWS::IAM::User': {
-          const name = str(p['UserName']) ?? str(r.physicalName) ?? str(r.ref) ?? r.logicalId;
-          const arn = str(r.attributes['Arn']) ?? r.arn ?? `arn:aws:iam::${account}:user/${name}`;
-          const tags = tagsOf(p['Tags']);
-          const inline = Array.isArray(p['Policies'])
-            ? p['Policies'].filter(isObject).map((x) => parseJsonMaybe(x['PolicyDocument']))
-            : [];
+          const { name, arn, tags, inline } = iamIdentity(r, 'user', account);
           users.set(arn, {
             arn,
             name,

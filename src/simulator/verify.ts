@@ -198,6 +198,26 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
   const out: Attempt[] = [];
   const key = (...parts: string[]) => [role.arn, region, ...parts].join('|');
   const account = role.account;
+  /** A way-in attempt against this role: always expected to alert, never a logged action. */
+  const entry = (
+    wayIn: WayIn,
+    actor: Actor,
+    principal: string,
+    trust: Decision | 'n/a',
+    expectDenied: boolean,
+    record: CloudTrailRecord,
+  ): Attempt => ({
+    wayIn,
+    region,
+    actor,
+    principal,
+    target: role.arn,
+    trust,
+    expectDenied,
+    expectAlert: true,
+    expectLog: false,
+    record,
+  });
 
   // CLI / SDK AssumeRole: every named person, a named IAM user without MFA, a stranger.
   const cliActors: { actor: Actor; person: Person; mfa: boolean }[] = [
@@ -211,58 +231,54 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
   for (const a of cliActors) {
     const { decision, request, caller } = bestAttempt(a.person, role, region, a.mfa, false);
     const sessionName = a.person.name;
-    out.push({
-      wayIn: 'AssumeRole',
-      region,
-      actor: a.actor,
-      principal: caller.arn,
-      target: role.arn,
-      trust: decision,
-      expectDenied: a.actor !== 'named',
-      expectAlert: true,
-      expectLog: false,
-      record: stsAssumeRecord({
-        key: key('AssumeRole', a.actor, a.person.name),
-        region,
-        account,
-        action: 'AssumeRole',
-        caller,
-        roleArn: role.arn,
-        sessionName,
-        success: decision === 'Allow',
-        ...(a.actor === 'stranger'
-          ? { denialReason: 'no resource-based policy allows the sts:AssumeRole action' }
-          : {}),
-        ...(request.sourceIdentity ? { sourceIdentity: request.sourceIdentity } : {}),
-        ...(request.sessionTags ? { tags: request.sessionTags } : {}),
-      }),
-    });
+    out.push(
+      entry(
+        'AssumeRole',
+        a.actor,
+        caller.arn,
+        decision,
+        a.actor !== 'named',
+        stsAssumeRecord({
+          key: key('AssumeRole', a.actor, a.person.name),
+          region,
+          account,
+          action: 'AssumeRole',
+          caller,
+          roleArn: role.arn,
+          sessionName,
+          success: decision === 'Allow',
+          ...(a.actor === 'stranger'
+            ? { denialReason: 'no resource-based policy allows the sts:AssumeRole action' }
+            : {}),
+          ...(request.sourceIdentity ? { sourceIdentity: request.sourceIdentity } : {}),
+          ...(request.sessionTags ? { tags: request.sessionTags } : {}),
+        }),
+      ),
+    );
   }
 
   // Console switch-role (IAM users only; the console cannot set source identity or tags).
   for (const a of cliActors.filter((x) => x.person.kind === 'iam-user')) {
     const { decision, caller } = bestAttempt(a.person, role, region, a.mfa, true);
     const success = decision === 'Allow';
-    out.push({
-      wayIn: 'SwitchRole',
-      region,
-      actor: a.actor,
-      principal: caller.arn,
-      target: role.arn,
-      trust: decision,
-      expectDenied: a.actor !== 'named',
-      expectAlert: true,
-      expectLog: false,
-      record: signinRecord({
-        key: key('SwitchRole', a.actor, a.person.name),
-        region,
-        account,
-        eventName: 'SwitchRole',
-        identity: caller.identity,
-        success,
-        switchTo: role.arn,
-      }),
-    });
+    out.push(
+      entry(
+        'SwitchRole',
+        a.actor,
+        caller.arn,
+        decision,
+        a.actor !== 'named',
+        signinRecord({
+          key: key('SwitchRole', a.actor, a.person.name),
+          region,
+          account,
+          eventName: 'SwitchRole',
+          identity: caller.identity,
+          success,
+          switchTo: role.arn,
+        }),
+      ),
+    );
   }
 
   // Federation straight into the role: SAML and web identity, for a named session and a stranger.
@@ -290,29 +306,27 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
               userName: session,
               identityProvider: provider,
             };
-      out.push({
-        wayIn,
-        region,
-        actor,
-        principal: `${provider}:${session}`,
-        target: role.arn,
-        trust: decision,
-        // A federated way in is a door only the design can open; a stranger must never get through.
-        expectDenied: actor === 'stranger',
-        expectAlert: true,
-        expectLog: false,
-        record: stsAssumeRecord({
-          key: key(wayIn, actor),
-          region,
-          account,
-          action: wayIn,
-          caller: { identity, arn: `${provider}:${session}` },
-          roleArn: role.arn,
-          sessionName: session,
-          success: decision === 'Allow',
-          ...(wayIn === 'AssumeRoleWithSAML' ? { providerArn: samlProvider } : {}),
-        }),
-      });
+      // A federated way in is a door only the design can open; a stranger must never get through.
+      out.push(
+        entry(
+          wayIn,
+          actor,
+          `${provider}:${session}`,
+          decision,
+          actor === 'stranger',
+          stsAssumeRecord({
+            key: key(wayIn, actor),
+            region,
+            account,
+            action: wayIn,
+            caller: { identity, arn: `${provider}:${session}` },
+            roleArn: role.arn,
+            sessionName: session,
+            success: decision === 'Allow',
+            ...(wayIn === 'AssumeRoleWithSAML' ? { providerArn: samlProvider } : {}),
+          }),
+        ),
+      );
     }
   }
 
@@ -320,25 +334,23 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
   const person = named[0] as Person;
   const session = assumedRoleIdentity(role.arn, person.name, { mfa: true, sourceIdentity: person.name });
   const sessionArn = String(session['arn']);
-  out.push({
-    wayIn: 'GetSigninToken',
-    region,
-    actor: 'named',
-    principal: sessionArn,
-    target: role.arn,
-    trust: 'n/a',
-    expectDenied: false,
-    expectAlert: true,
-    expectLog: false,
-    record: signinRecord({
-      key: key('GetSigninToken'),
-      region,
-      account,
-      eventName: 'GetSigninToken',
-      identity: session,
-      success: true,
-    }),
-  });
+  out.push(
+    entry(
+      'GetSigninToken',
+      'named',
+      sessionArn,
+      'n/a',
+      false,
+      signinRecord({
+        key: key('GetSigninToken'),
+        region,
+        account,
+        eventName: 'GetSigninToken',
+        identity: session,
+        success: true,
+      }),
+    ),
+  );
   const otherRole = `arn:aws:iam::${account}:role/breakglass-verify-chained-target`;
   out.push({
     wayIn: 'RoleChaining',

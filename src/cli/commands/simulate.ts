@@ -3,28 +3,23 @@ import { readEventsFile, simulateEvents, type InputEvent } from '../../simulator
 import { CliUsageError } from '../errors.js';
 import { EXIT_OK, type CliIO } from '../io.js';
 import type { CommandModule } from '../program.js';
-import { loadSystem, type SourceOptions } from '../system.js';
+import { addSourceOptions, collect, loadSystem, type SourceOptions } from '../system.js';
 
 interface SimulateFlags extends SourceOptions {
   readonly events: string[];
   readonly json?: boolean;
 }
 
-const collect = (v: string, prev: string[]) => [...prev, v];
-
 /** `breakglass simulate`: replay real CloudTrail against the model, one result per input record. */
 export const simulateCommand: CommandModule = {
   register(program, run) {
-    program
-      .command('simulate')
-      .description(
-        'replay CloudTrail records (log files, JSON Lines, EventBridge events) against the templates',
-      )
-      .option('--config <file>', 'breakglass config file to synthesize (default: the bundled example)')
-      .option('--app <dir>', 'a synthesized CDK cloud assembly (cdk.out)')
-      .option('--template <file>', 'a single CloudFormation template (JSON); needs --account and --region')
-      .option('--account <id>', 'account of --template')
-      .option('--region <region>', 'Region of --template')
+    addSourceOptions(
+      program
+        .command('simulate')
+        .description(
+          'replay CloudTrail records (log files, JSON Lines, EventBridge events) against the templates',
+        ),
+    )
       .option(
         '--events <file>',
         'events file: CloudTrail log (.json/.json.gz), JSON Lines, EventBridge events (repeatable)',

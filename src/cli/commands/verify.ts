@@ -9,7 +9,7 @@ import {
 import { CliUsageError } from '../errors.js';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from '../io.js';
 import type { CommandModule } from '../program.js';
-import { loadSystem, type SourceOptions } from '../system.js';
+import { addSourceOptions, collect, loadSystem, type SourceOptions } from '../system.js';
 
 interface VerifyFlags extends SourceOptions {
   readonly roleArn: string[];
@@ -18,8 +18,6 @@ interface VerifyFlags extends SourceOptions {
   readonly json?: boolean;
   readonly maxGaps: string;
 }
-
-const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function parseRegionsFlag(value: string | undefined, flag = '--regions'): string[] {
   if (value === undefined) return [...ALL_REGIONS];
@@ -62,16 +60,13 @@ function sampleAlert(result: VerifyResult): string | undefined {
 /** `breakglass verify`: every way in × every Region → blocked / alerted / logged, offline. */
 export const verifyCommand: CommandModule = {
   register(program, run) {
-    program
-      .command('verify')
-      .description(
-        'prove offline that every way into the break-glass role(s) is blocked or alerted, and every action logged, in every Region',
-      )
-      .option('--config <file>', 'breakglass config file to synthesize (default: the bundled example)')
-      .option('--app <dir>', 'a synthesized CDK cloud assembly (cdk.out)')
-      .option('--template <file>', 'a single CloudFormation template (JSON); needs --account and --region')
-      .option('--account <id>', 'account of --template')
-      .option('--region <region>', 'Region of --template')
+    addSourceOptions(
+      program
+        .command('verify')
+        .description(
+          'prove offline that every way into the break-glass role(s) is blocked or alerted, and every action logged, in every Region',
+        ),
+    )
       .option(
         '--role-arn <arn>',
         'break-glass role to verify (repeatable; default: roles tagged breakglass:role=true)',
