@@ -7,6 +7,7 @@ import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
 import { buildSessions, type Session, type SessionPrincipals } from '../engines/cloudtrail/sessions.js';
 import { classifierOf, resolveAccessLevels } from './access-levels.js';
 import { SkipFile } from './errors.js';
+import { ingestFast } from './fastpath.js';
 import { collectSessionRecords, type SessionRecordSource } from './plan.js';
 import { inWindow, type LocalCopy, type TrailObject, type TrailSource } from './sources.js';
 import type { BatchFile, TrailStore } from './store.js';
@@ -53,6 +54,15 @@ export interface IngestOptions {
   readonly until?: string;
   readonly onProgress?: (p: Progress) => void;
   readonly onSkip?: (s: SkippedInput) => void;
+  /**
+   * The fast path: give DuckDB only the records these principals' sessions can need (see
+   * fastpath.ts). Only without `--db`: the store then holds a subset of the trail, not all of it.
+   */
+  readonly prefilter?: SessionPrincipals;
+  /** Test seam for the fast path: no second scan for learned credentials. */
+  readonly noRescan?: boolean;
+  /** Fast path scan worker threads (default one per core, at most 4; 0 scans on the main thread). */
+  readonly scanWorkers?: number;
   /** Files per DuckDB statement, bounded by their total (compressed) size. */
   readonly batchFiles?: number;
   readonly batchBytes?: number;
@@ -60,6 +70,8 @@ export interface IngestOptions {
 
 export interface IngestResult {
   readonly inputs: ReportInputs;
+  /** Fast path only: records given to DuckDB, files scanned a second time. */
+  readonly fast?: { readonly candidates: number; readonly rescanned: number };
 }
 
 /** Reads every file of the source into the store; bad files are skipped, never fatal. */
@@ -69,6 +81,30 @@ export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
   for await (const obj of o.source.list()) {
     if (inWindow(obj, o.since, o.until)) objects.push(obj);
     else pruned += 1;
+  }
+  if (o.prefilter) {
+    const totalFiles = objects.length;
+    const r = await ingestFast({
+      source: o.source,
+      objects,
+      store: o.store,
+      principals: o.prefilter,
+      ...(o.noRescan ? { noRescan: true } : {}),
+      ...(o.scanWorkers !== undefined ? { workers: o.scanWorkers } : {}),
+      onFile: (p) => o.onProgress?.({ ...p, totalFiles }),
+      ...(o.onSkip ? { onSkip: o.onSkip } : {}),
+    });
+    return {
+      inputs: {
+        files: totalFiles,
+        prunedByDate: pruned,
+        bytes: objects.reduce((n, x) => n + x.size, 0),
+        events: r.events,
+        skipped: r.skipped,
+        source: o.sourceName,
+      },
+      fast: { candidates: r.candidates, rescanned: r.rescanned },
+    };
   }
   const skipped: SkippedInput[] = [];
   let bytes = 0;

@@ -55,6 +55,44 @@ function recordKey(r: CloudTrailRecord): string {
   return `${r.eventID ?? ''}|${r.eventTime}|${r.eventName}|${r.awsRegion}|${r.recipientAccountId ?? ''}`;
 }
 
+/** Credentials handed out by STS calls: what step 2 looks for. */
+export interface Credentials {
+  readonly accessKeyIds: Set<string>;
+  readonly assumedRoleArns: Set<string>;
+  readonly sourceIdentities: Set<string>;
+}
+
+function emptyCredentials(): Credentials {
+  return { accessKeyIds: new Set(), assumedRoleArns: new Set(), sourceIdentities: new Set() };
+}
+
+/**
+ * Adds the credentials issued by successful STS calls among `rs` (access key id, assumed-role ARN,
+ * source identity) to `into`; `grew` says whether any was new.
+ */
+export function harvestCredentials(
+  rs: readonly CloudTrailRecord[],
+  into: Credentials = emptyCredentials(),
+): Credentials & { grew: boolean } {
+  let grew = false;
+  const add = (set: Set<string>, v: unknown) => {
+    if (typeof v === 'string' && v && !set.has(v)) {
+      set.add(v);
+      grew = true;
+    }
+  };
+  for (const r of rs) {
+    if (r.eventSource !== 'sts.amazonaws.com' || r.errorCode) continue;
+    add(into.accessKeyIds, obj(r.responseElements?.['credentials'])?.['accessKeyId']);
+    add(into.assumedRoleArns, obj(r.responseElements?.['assumedRoleUser'])?.['arn']);
+    add(
+      into.sourceIdentities,
+      r.requestParameters?.['sourceIdentity'] ?? r.responseElements?.['sourceIdentity'],
+    );
+  }
+  return { ...into, grew };
+}
+
 /** Runs steps 1–3 and returns the candidate records (deduplicated). */
 export async function collectSessionRecords(
   source: SessionRecordSource,
@@ -75,39 +113,16 @@ export async function collectSessionRecords(
     }
     return fresh;
   };
-  const keys = new Set<string>();
-  const arns = new Set<string>();
-  const sids = new Set<string>();
-  const harvest = (rs: readonly CloudTrailRecord[]): boolean => {
-    let grew = false;
-    for (const r of rs) {
-      if (r.eventSource !== 'sts.amazonaws.com' || r.errorCode) continue;
-      const k = obj(r.responseElements?.['credentials'])?.['accessKeyId'];
-      if (typeof k === 'string' && k && !keys.has(k)) {
-        keys.add(k);
-        grew = true;
-      }
-      const a = obj(r.responseElements?.['assumedRoleUser'])?.['arn'];
-      if (typeof a === 'string' && a && !arns.has(a)) {
-        arns.add(a);
-        grew = true;
-      }
-      const sid = r.requestParameters?.['sourceIdentity'] ?? r.responseElements?.['sourceIdentity'];
-      if (typeof sid === 'string' && sid && !sids.has(sid)) {
-        sids.add(sid);
-        grew = true;
-      }
-    }
-    return grew;
-  };
+  const creds = emptyCredentials();
+  const harvest = (rs: readonly CloudTrailRecord[]): boolean => harvestCredentials(rs, creds).grew;
   if (roleNames.length === 0 && userNames.length === 0) return [];
   harvest(add(await source.waysIn(roleNames, userNames)));
   for (let round = 0; round < maxRounds; round++) {
     const fresh = add(
       await source.calls({
-        accessKeyIds: [...keys].sort(),
-        assumedRoleArns: [...arns].sort(),
-        sourceIdentities: [...sids].sort(),
+        accessKeyIds: [...creds.accessKeyIds].sort(),
+        assumedRoleArns: [...creds.assumedRoleArns].sort(),
+        sourceIdentities: [...creds.sourceIdentities].sort(),
         userNames,
         roleNames,
       }),

@@ -278,6 +278,12 @@ export class TrailStore implements SessionRecordSource {
     return { events, skipped };
   }
 
+  /** Removes the rows of one file (by label); returns how many. */
+  async deleteFile(label: string): Promise<number> {
+    const r = await this.conn.run(`DELETE FROM events WHERE file = ${sqlString(label)}`);
+    return r.rowsChanged;
+  }
+
   async count(): Promise<number> {
     const r = await this.conn.runAndReadAll('SELECT count(*) FROM events');
     return Number(r.getRowsJS()[0]?.[0] ?? 0);

@@ -217,6 +217,8 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
         ...(until ? { until } : {}),
         onProgress: progressPrinter(io),
         onSkip: (s) => io.err(`warning: skipped ${s.file}: ${s.reason}`),
+        // Without --db only the session records need to reach DuckDB (fast path, docs/report.md).
+        ...(f.db ? {} : { prefilter: principals }),
       });
       inputs = ingested.inputs;
       sessions = await sessionsFrom({
