@@ -134,12 +134,19 @@ class ScanPool {
     return this.workers.length;
   }
 
-  scan(path: string, names: readonly string[]): Promise<ScanReply> {
+  scan(path: string, markers: Markers): Promise<ScanReply> {
     const id = this.nextId++;
     const w = this.workers[this.rr++ % this.workers.length]!;
+    const req: ScanRequest = {
+      id,
+      path,
+      names: markers.names,
+      maxBytes: MAX_SCAN_BYTES,
+      ...(markers.learned.size > 0 ? { learned: [...markers.learned] } : {}),
+    };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      w.postMessage({ id, path, names, maxBytes: MAX_SCAN_BYTES } satisfies ScanRequest);
+      w.postMessage(req);
     });
   }
 
@@ -279,7 +286,7 @@ export async function ingestFast(o: FastPathOptions): Promise<FastPathResult> {
       if (!(e instanceof SkipFile)) throw e;
       return { error: e.reason };
     }
-    const r = await pool.scan(copy.path, names);
+    const r = await pool.scan(copy.path, markers);
     if (r.error !== undefined) {
       await copy.release();
       throw new Error(`fast path: scan of ${o.objects[index]!.name} failed: ${r.error}`);
@@ -320,21 +327,18 @@ export async function ingestFast(o: FastPathOptions): Promise<FastPathResult> {
         else learned.set(h, [v]);
       }
       const targets = [...scanned.values()].filter((s) => hasAnyHash(s.valueHashes, freshHashes));
-      for (const s of targets) {
+      // Scanned in parallel (on the workers), taken in order.
+      const rescans = targets.map((s) => fetchAndScan(s.index));
+      for (const [k, s] of targets.entries()) {
         rescanned++;
-        const got = await fetchAndLoad(s.index);
+        const got = await rescans[k]!;
+        await got.copy?.release();
         // The file read fine a moment ago; if it does not now, read it whole (DuckDB decides).
-        if (got.error !== undefined || !got.buf) {
-          await got.copy?.release();
+        if (got.error !== undefined || !got.result) {
           await wholeFile(s.index);
           continue;
         }
-        const r = scanLogFile(got.buf, markers);
-        await got.copy!.release();
-        if (!r) {
-          await wholeFile(s.index);
-          continue;
-        }
+        const r = got.result;
         // Replace the file's rows with its new candidate set.
         inserted -= await o.store.deleteFile(o.objects[s.index]!.name);
         plainTotal += r.plain - s.plain;

@@ -430,15 +430,15 @@ let unsafeEscape = false;
  * A `\u` or `\/` escape anywhere throws nothing but marks the record doubtful through `escaped`.
  */
 function stringEnd(b: Buffer, q: number): number {
-  const n = b.length;
   let i = q + 1;
   escaped = false;
   unsafeEscape = false;
   for (;;) {
     // Plain bytes (printable ASCII but " and \, and UTF-8, validated for the whole file) in one tight loop.
-    while (PLAIN[b[i]!] === 1) i++; // past the end: undefined, not 1
-    if (i >= n) return -1;
-    const c = b[i]!;
+    let c = b[i];
+    // Past the end c is undefined and every comparison is false.
+    while (c !== Q && c !== BS && c! >= 0x20) c = b[++i];
+    if (c === undefined) return -1;
     if (c === Q) return i;
     if (c !== BS) return -1; // a raw control character
     escaped = true;
@@ -462,12 +462,6 @@ function stringEnd(b: Buffer, q: number): number {
     } else return -1;
   }
 }
-
-const PLAIN = (() => {
-  const t = new Uint8Array(256);
-  for (let c = 0x20; c < 256; c++) t[c] = c === Q || c === BS ? 0 : 1;
-  return t;
-})();
 
 function isDigit(x: number | undefined): boolean {
   return x !== undefined && x >= 0x30 && x <= 0x39;

@@ -13,6 +13,8 @@ export interface ScanRequest {
   readonly path: string;
   readonly names: readonly string[];
   readonly maxBytes: number;
+  /** Learned credentials by hash (second scan only). */
+  readonly learned?: ReadonlyArray<readonly [number, readonly string[]]>;
 }
 
 export interface ScanReply {
@@ -43,7 +45,8 @@ parentPort?.on('message', (m: ScanRequest) => {
   let reply: ScanReply;
   try {
     const buf = load(m.path, m.maxBytes);
-    const result = buf ? scanLogFile(buf, { names: m.names, learned: empty }) : undefined;
+    const learned = m.learned ? new Map(m.learned) : empty;
+    const result = buf ? scanLogFile(buf, { names: m.names, learned }) : undefined;
     reply = result ? { id: m.id, result } : { id: m.id };
   } catch (e) {
     reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
