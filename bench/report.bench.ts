@@ -270,7 +270,7 @@ function generate(size: number, seed: number, fileMb: number): Dataset {
 }
 
 /** Writes (or reuses) a seeded trail of at least `size` bytes uncompressed under `dir/AWSLogs`. */
-export function writeTrail(dir: string, size: number, seed: number, fileMb: number): Dataset {
+export function writeTrail(dir: string, size: number, seed: number, fileMb: number, quiet = false): Dataset {
   const marker = join(dir, 'dataset.json');
   if (existsSync(marker))
     return { dir, ...(JSON.parse(readFileSync(marker, 'utf8')) as Omit<Dataset, 'dir'>) };
@@ -310,14 +310,15 @@ export function writeTrail(dir: string, size: number, seed: number, fileMb: numb
     uncompressed += Buffer.byteLength(text);
     compressed += gz.length;
     records += recs.length;
-    if (f % 50 === 0)
+    if (f % 50 === 0 && !quiet)
       process.stderr.write(
         `\rgenerating: ${(uncompressed / MB).toFixed(0)} MB uncompressed, ${files.length} files`,
       );
   }
-  process.stderr.write(
-    `\rgenerated ${(uncompressed / MB).toFixed(0)} MB (${(compressed / MB).toFixed(0)} MB gzipped), ${files.length} files, ${records} records in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`,
-  );
+  if (!quiet)
+    process.stderr.write(
+      `\rgenerated ${(uncompressed / MB).toFixed(0)} MB (${(compressed / MB).toFixed(0)} MB gzipped), ${files.length} files, ${records} records in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`,
+    );
   const meta = { files, uncompressed, compressed, records };
   writeFileSync(marker, JSON.stringify(meta));
   return { dir, ...meta };

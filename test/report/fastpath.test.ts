@@ -134,7 +134,7 @@ describe('report fast path on a small generated trail (bench generator)', () => 
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bg-fast-gen-'));
-    writeTrail(dir, 3 * 1024 * 1024, 7, 0.25);
+    writeTrail(dir, 3 * 1024 * 1024, 7, 0.25, true);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
