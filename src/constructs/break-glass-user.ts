@@ -13,7 +13,7 @@ export interface BreakGlassUserProps extends BreakGlassAlertingOptions {
   /**
    * Names of the IAM users to create (one per person holding break-glass duty). No password and no
    * access key are created: an administrator sets the console password after deployment and the
-   * person enrols an MFA device (see docs/constructs.md for how to vault both).
+   * person enrols an MFA device (the README says how to vault both).
    */
   readonly usernames: string[];
 

@@ -48,7 +48,7 @@ export const queryCommand: CommandModule = {
             } catch (e) {
               const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
               throw new ReportError(
-                `query: ${msg}; the table is events (see docs/report.md for its columns)`,
+                `query: ${msg}; the table is events (the README lists its columns under 'The embedded store')`,
                 { cause: e },
               );
             }

@@ -217,7 +217,7 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
         ...(until ? { until } : {}),
         onProgress: progressPrinter(io),
         onSkip: (s) => io.err(`warning: skipped ${s.file}: ${s.reason}`),
-        // Without --db only the session records need to reach DuckDB (fast path, docs/report.md).
+        // Without --db only the session records need to reach DuckDB (fast path, README "Performance").
         ...(f.db ? {} : { prefilter: principals }),
       });
       inputs = ingested.inputs;

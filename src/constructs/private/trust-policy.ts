@@ -6,7 +6,7 @@
  * AssumeRole request that must pass the AssumeRole statement too
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required).
  *
- * AWS facts relied on (see docs/constructs.md for the full list):
+ * AWS facts relied on (README, "AWS facts the trust policy relies on", has the full list):
  * - Principal = account root + `ArnEquals aws:PrincipalArn`: naming a user ARN directly in
  *   `Principal` fails to deploy if the user does not exist yet, and silently breaks if the user is
  *   deleted and recreated (IAM stores the unique id):
