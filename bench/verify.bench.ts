@@ -1,11 +1,16 @@
 /**
  * verify's time split on the bundled 17+-Region example: synth (config → cloud assembly) vs resolve
  * (templates → model) vs replay (every scenario through the model). Target: replay < 25% of synth.
- * Run: node --import tsx bench/verify.bench.ts [--rounds N]
+ * Run: npm run build && node --import tsx bench/verify.bench.ts [--rounds N]
  */
-import { ALL_REGIONS } from '../src/engines/regions.js';
-import { buildModel, verifyModel } from '../src/simulator/index.js';
-import { DEFAULT_CONFIG, stacksFromConfig } from '../src/cli/system.js';
+// The shipped build (dist/, made by `npm run bench`), not the sources through tsx: what users run.
+const built = async <T>(path: string): Promise<T> =>
+  (await import(new URL(`../dist/${path}`, import.meta.url).href)) as T;
+const { ALL_REGIONS } = await built<typeof import('../src/engines/regions.js')>('engines/regions.js');
+const { buildModel, verifyModel } =
+  await built<typeof import('../src/simulator/index.js')>('simulator/index.js');
+const { DEFAULT_CONFIG, stacksFromConfig } =
+  await built<typeof import('../src/cli/system.js')>('cli/system.js');
 
 const roundsArg = process.argv.indexOf('--rounds');
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;

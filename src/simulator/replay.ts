@@ -1,6 +1,7 @@
 import { needsAllManagementEvents, recordOf, type EventBridgeEvent } from '../engines/cloudtrail/index.js';
 import type { Decision } from '../engines/iam-policy/index.js';
 import { policyDecision } from './policy.js';
+import { compileRuleSet, type CompiledRuleSet } from '../engines/event-pattern/index.js';
 import { renderTargetInput } from '../engines/input-transformer/index.js';
 import {
   defaultBusArn,
@@ -51,6 +52,18 @@ export const isAlert = (d: Delivery): boolean => NOTIFICATION_KINDS.has(d.target
 export const isLog = (d: Delivery): boolean => d.targetKind === 'logs';
 
 const MAX_HOPS = 8;
+
+/** A bus's rules with a pattern, in template order, compiled once as one set (cached per bus). */
+const ruleSets = new WeakMap<BusModel, { rules: RuleModel[]; set: CompiledRuleSet }>();
+function ruleSetOf(bus: BusModel): { rules: RuleModel[]; set: CompiledRuleSet } {
+  let entry = ruleSets.get(bus);
+  if (!entry) {
+    const rules = bus.rules.filter((r) => r.pattern !== undefined);
+    entry = { rules, set: compileRuleSet(rules.map((r) => r.pattern?.source)) };
+    ruleSets.set(bus, entry);
+  }
+  return entry;
+}
 
 function combine(decisions: Decision[]): Decision {
   if (decisions.includes('ExplicitDeny')) return 'ExplicitDeny';
@@ -147,13 +160,13 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
   const visit = (busArn: string, via: string[]) => {
     const bus = model.buses.get(busArn);
     if (!bus) return;
-    for (const rule of bus.rules) {
+    const { rules, set } = ruleSetOf(bus);
+    for (const i of set.matching(event)) {
+      const rule = rules[i] as RuleModel;
       if (rule.state === 'DISABLED') {
-        if (rule.pattern?.matches(event)) misses.push({ ruleArn: rule.arn, reason: 'rule is DISABLED' });
+        misses.push({ ruleArn: rule.arn, reason: 'rule is DISABLED' });
         continue;
       }
-      if (!rule.pattern) continue;
-      if (!rule.pattern.matches(event)) continue;
       if (readOnlyFiltered && rule.state !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') {
         misses.push({
           ruleArn: rule.arn,

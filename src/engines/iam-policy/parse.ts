@@ -243,7 +243,25 @@ function parseStatement(v: unknown, index: number, path: string): PolicyStatemen
  * lists, condition values become strings, operators are split into set/base/IfExists.
  * Throws `PolicyError` naming the JSON path of the first problem.
  */
+/**
+ * Parsed documents by object identity: the simulator evaluates the same trust policy for every
+ * scenario. Errors are not cached (they are rare and carry their own message). Callers treat policy
+ * objects as immutable once handed over.
+ */
+const parsedCache = new WeakMap<object, PolicyDocument>();
+
 export function parsePolicyDocument(policy: unknown): PolicyDocument {
+  if (typeof policy === 'object' && policy !== null) {
+    const hit = parsedCache.get(policy);
+    if (hit) return hit;
+    const doc = parsePolicyDocumentUncached(policy);
+    parsedCache.set(policy, doc);
+    return doc;
+  }
+  return parsePolicyDocumentUncached(policy);
+}
+
+function parsePolicyDocumentUncached(policy: unknown): PolicyDocument {
   let doc = policy;
   if (typeof policy === 'string') {
     try {

@@ -119,7 +119,25 @@ function isJsonTemplate(template: string): boolean {
   return t.startsWith('{') || t.startsWith('[');
 }
 
+/**
+ * Parsed transformers by object identity: a rule's transformer is rendered for every event it matches,
+ * and parsing (validation, placeholder scan) costs more than rendering. Callers treat transformer
+ * objects as immutable once handed over.
+ */
+const parsedCache = new WeakMap<object, ParsedTransformer>();
+
 function parseTransformer(t: unknown): ParsedTransformer {
+  if (isObject(t)) {
+    const hit = parsedCache.get(t);
+    if (hit) return hit;
+    const parsed = parseTransformerUncached(t);
+    parsedCache.set(t, parsed);
+    return parsed;
+  }
+  return parseTransformerUncached(t);
+}
+
+function parseTransformerUncached(t: unknown): ParsedTransformer {
   if (!isObject(t)) {
     throw new InputTransformerError(
       `input transformer must be an object {"inputPathsMap": {...}, "inputTemplate": "..."}; received ${quote(t)}`,

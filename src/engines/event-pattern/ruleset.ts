@@ -1,0 +1,105 @@
+import { compilePattern, type CompiledPattern } from './compile.js';
+import type { SubRule } from './model.js';
+import { parsePattern } from './validate.js';
+
+/**
+ * Many patterns matched against one event at a time, as a bus matches all its rules.
+ *
+ * Like event-ruler's shared machine, it avoids testing rules that cannot match: a pattern whose every
+ * `$or` branch requires the same field to be one of a few exact strings (`"eventName": ["AssumeRole"]`)
+ * is indexed under those strings, and only looked at when the event has one of them there. The index
+ * is a necessary condition only — every candidate is then tested with its full compiled pattern — so
+ * the result is exactly `patterns.filter((p) => p.matches(event))`.
+ */
+export interface CompiledRuleSet {
+  /** Indices (ascending) of the patterns that match `event`. */
+  matching(event: unknown): number[];
+  readonly size: number;
+}
+
+interface Gate {
+  readonly key: string;
+  readonly segments: readonly string[];
+  readonly values: ReadonlySet<string>;
+}
+
+/** Fields tried as gates, most selective first. */
+const GATE_KEYS = ['detail.eventName', 'detail.eventSource', 'source', 'detail-type'];
+
+function gateOf(subRules: readonly SubRule[]): Gate | undefined {
+  for (const key of GATE_KEYS) {
+    const values = new Set<string>();
+    let segments: readonly string[] | undefined;
+    let ok = subRules.length > 0;
+    for (const rule of subRules) {
+      const c = rule.find((x) => x.key === key);
+      if (!c || c.absent || c.matchers.length === 0 || !c.matchers.every((m) => m.kind === 'exact-string')) {
+        ok = false;
+        break;
+      }
+      segments = c.segments;
+      for (const m of c.matchers) if (m.kind === 'exact-string') values.add(m.value);
+    }
+    if (ok && segments) return { key, segments, values };
+  }
+  return undefined;
+}
+
+const ARRAY = Symbol('array');
+
+/** The string at `segments`, `undefined` when absent or not a string, `ARRAY` when an array is crossed. */
+function leafAt(event: unknown, segments: readonly string[]): string | undefined | typeof ARRAY {
+  let node: unknown = event;
+  for (const s of segments) {
+    if (Array.isArray(node)) return ARRAY;
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[s];
+  }
+  if (Array.isArray(node)) return ARRAY;
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** Compiles `patterns` (objects or JSON text); throws `PatternError` for the first invalid one. */
+export function compileRuleSet(patterns: readonly unknown[]): CompiledRuleSet {
+  const compiled: CompiledPattern[] = patterns.map((p) => compilePattern(p));
+  const ungated: number[] = [];
+  const groups = new Map<
+    string,
+    { segments: readonly string[]; all: number[]; byValue: Map<string, number[]> }
+  >();
+  patterns.forEach((p, i) => {
+    const gate = gateOf(parsePattern(typeof p === 'string' ? (JSON.parse(p) as unknown) : p));
+    if (!gate) {
+      ungated.push(i);
+      return;
+    }
+    let g = groups.get(gate.key);
+    if (!g) {
+      g = { segments: gate.segments, all: [], byValue: new Map() };
+      groups.set(gate.key, g);
+    }
+    g.all.push(i);
+    for (const v of gate.values) {
+      const list = g.byValue.get(v);
+      if (list) list.push(i);
+      else g.byValue.set(v, [i]);
+    }
+  });
+  const groupList = [...groups.values()];
+  return {
+    size: compiled.length,
+    matching(event: unknown): number[] {
+      const out: number[] = [];
+      const test = (i: number) => {
+        if ((compiled[i] as CompiledPattern).matches(event)) out.push(i);
+      };
+      ungated.forEach(test);
+      for (const g of groupList) {
+        const leaf = leafAt(event, g.segments);
+        if (leaf === ARRAY) g.all.forEach(test);
+        else if (leaf !== undefined) g.byValue.get(leaf)?.forEach(test);
+      }
+      return out.length > 1 ? out.sort((a, b) => a - b) : out;
+    },
+  };
+}
