@@ -26,6 +26,8 @@ export {
   compilePattern,
   matchesPattern,
   validatePattern,
+  type CompiledRuleSet,
+  compileRuleSet,
 } from './engines/event-pattern/index.js';
 export {
   InputTransformerError,
