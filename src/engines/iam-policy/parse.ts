@@ -1,3 +1,4 @@
+import { memoizeByIdentity } from '../memo.js';
 import { PolicyError } from './errors.js';
 import type {
   BaseOperator,
@@ -244,22 +245,12 @@ function parseStatement(v: unknown, index: number, path: string): PolicyStatemen
  * Throws `PolicyError` naming the JSON path of the first problem.
  */
 /**
- * Parsed documents by object identity: the simulator evaluates the same trust policy for every
- * scenario. Errors are not cached (they are rare and carry their own message). Callers treat policy
- * objects as immutable once handed over.
+ * Parsed documents are cached by object identity: the simulator evaluates the same trust policy for
+ * every scenario. Errors are not cached. Callers treat policy objects as immutable once handed over.
  */
-const parsedCache = new WeakMap<object, PolicyDocument>();
-
-export function parsePolicyDocument(policy: unknown): PolicyDocument {
-  if (typeof policy === 'object' && policy !== null) {
-    const hit = parsedCache.get(policy);
-    if (hit) return hit;
-    const doc = parsePolicyDocumentUncached(policy);
-    parsedCache.set(policy, doc);
-    return doc;
-  }
-  return parsePolicyDocumentUncached(policy);
-}
+export const parsePolicyDocument: (policy: unknown) => PolicyDocument = memoizeByIdentity((policy) =>
+  parsePolicyDocumentUncached(policy),
+);
 
 function parsePolicyDocumentUncached(policy: unknown): PolicyDocument {
   let doc = policy;

@@ -24,6 +24,7 @@
  */
 import { InputTransformerError } from './errors.js';
 import { evaluateJsonPath, parseJsonPath, type PathStep } from './json-path.js';
+import { memoizeByIdentity } from '../memo.js';
 
 export interface InputTransformer {
   /** Variable name → JSON path (`$.detail.userIdentity.arn`). At most 100. */
@@ -120,22 +121,12 @@ function isJsonTemplate(template: string): boolean {
 }
 
 /**
- * Parsed transformers by object identity: a rule's transformer is rendered for every event it matches,
- * and parsing (validation, placeholder scan) costs more than rendering. Callers treat transformer
- * objects as immutable once handed over.
+ * Parsed transformers are cached by object identity: a rule's transformer is rendered for every event
+ * it matches. Callers treat transformer objects as immutable once handed over.
  */
-const parsedCache = new WeakMap<object, ParsedTransformer>();
-
-function parseTransformer(t: unknown): ParsedTransformer {
-  if (isObject(t)) {
-    const hit = parsedCache.get(t);
-    if (hit) return hit;
-    const parsed = parseTransformerUncached(t);
-    parsedCache.set(t, parsed);
-    return parsed;
-  }
-  return parseTransformerUncached(t);
-}
+const parseTransformer: (t: unknown) => ParsedTransformer = memoizeByIdentity((t) =>
+  parseTransformerUncached(t),
+);
 
 function parseTransformerUncached(t: unknown): ParsedTransformer {
   if (!isObject(t)) {
