@@ -25,6 +25,9 @@ import { Construct } from 'constructs';
 import { ALL_REGIONS, GLOBAL_EVENTS_REGION, expandRegions, isRegionCode } from '../engines/regions.js';
 import type { BreakGlassAlertingOptions } from './alerting-props.js';
 import { BreakGlassValidationError } from './errors.js';
+
+/** Default maximum size of an event pattern, in characters. */
+const FORWARD_PATTERN_QUOTA = 2048;
 import {
   DEFAULT_MESSAGE,
   PLACEHOLDERS,
@@ -356,6 +359,22 @@ export class BreakGlassAlertChannels extends Construct {
     if (this.forwardersCreated) return;
     this.forwardersCreated = true;
     const pattern = () => forwardPattern(this.roles, this.users);
+    // EventBridge rejects event patterns over 2,048 characters (default quota) when the rule is created;
+    // say so at synth time rather than halfway through a 34-Region deployment.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+    this.node.addValidation({
+      validate: () => {
+        const size = JSON.stringify(pattern()).length;
+        if (size > FORWARD_PATTERN_QUOTA) {
+          Annotations.of(this).addWarningV2(
+            'breakglass:forward-pattern-size',
+            `the forwarding pattern for ${this.roles.length} role(s) and ${this.users.length} user(s) is ${size} characters; ` +
+              `EventBridge's default limit is ${FORWARD_PATTERN_QUOTA}: raise the "Event pattern size" quota or split the principals across BreakGlassMonitoring constructs`,
+          );
+        }
+        return [];
+      },
+    });
     const state = () => ALL_MANAGEMENT_EVENTS;
     const mainStack = Stack.of(this);
     const id = `Forward${Names.nodeUniqueId(this.node)}`;
