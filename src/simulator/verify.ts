@@ -351,42 +351,45 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
       }),
     ),
   );
-  const otherRole = `arn:aws:iam::${account}:role/breakglass-verify-chained-target`;
-  out.push({
-    wayIn: 'RoleChaining',
+  /** A call made with the break-glass session: always logged, alerted when it is a way onward. */
+  const sessionCall = (wayIn: WayIn, expectAlert: boolean, record: CloudTrailRecord): Attempt => ({
+    wayIn,
     region,
     actor: 'named',
     principal: sessionArn,
     target: role.arn,
     trust: 'n/a',
     expectDenied: false,
-    expectAlert: true,
+    expectAlert,
     expectLog: true,
-    record: stsAssumeRecord({
-      key: key('RoleChaining'),
-      region,
-      account,
-      action: 'AssumeRole',
-      caller: { identity: session, arn: sessionArn },
-      roleArn: otherRole,
-      sessionName: person.name,
-      success: true,
-      sourceIdentity: person.name,
-    }),
+    record,
   });
+  const otherRole = `arn:aws:iam::${account}:role/breakglass-verify-chained-target`;
+  out.push(
+    sessionCall(
+      'RoleChaining',
+      true,
+      stsAssumeRecord({
+        key: key('RoleChaining'),
+        region,
+        account,
+        action: 'AssumeRole',
+        caller: { identity: session, arn: sessionArn },
+        roleArn: otherRole,
+        sessionName: person.name,
+        success: true,
+        sourceIdentity: person.name,
+      }),
+    ),
+  );
   for (const kind of ['read', 'write'] as const) {
-    out.push({
-      wayIn: kind === 'read' ? 'ReadAction' : 'WriteAction',
-      region,
-      actor: 'named',
-      principal: sessionArn,
-      target: role.arn,
-      trust: 'n/a',
-      expectDenied: false,
-      expectAlert: false,
-      expectLog: true,
-      record: actionRecord({ key: key(kind), region, account, identity: session, kind }),
-    });
+    out.push(
+      sessionCall(
+        kind === 'read' ? 'ReadAction' : 'WriteAction',
+        false,
+        actionRecord({ key: key(kind), region, account, identity: session, kind }),
+      ),
+    );
   }
   return out;
 }
