@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimulatorInputError } from './errors.js';
+import { isObject } from './json.js';
 
 /** One CloudFormation stack to model: its template and where it deploys. */
 export interface StackInput {
@@ -33,10 +34,6 @@ function readJson(path: string, what: string): unknown {
       cause: e,
     });
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Parses `aws://account/region`; CDK writes `unknown-account` / `unknown-region` for env-agnostic stacks. */

@@ -4,10 +4,11 @@ import {
   type ResolvedResource,
   type ResolvedTemplate,
 } from '../engines/cfn/index.js';
-import { compilePattern, type CompiledPattern } from '../engines/event-pattern/index.js';
+import { compilePatternCached, type CompiledPattern } from '../engines/event-pattern/index.js';
 import type { InputTransformer } from '../engines/input-transformer/index.js';
 import { TAG_BREAKGLASS_ROLE, TAG_BREAKGLASS_USER } from '../engines/conventions.js';
 import type { StackInput } from './assembly.js';
+import { isObject, str } from './json.js';
 
 /** Rule states (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html). */
 export type RuleState = 'ENABLED' | 'DISABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
@@ -101,11 +102,6 @@ export interface SystemModel {
   readonly issues: readonly ModelIssue[];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 export function defaultBusArn(account: string, region: string, partition = 'aws'): string {
   return `arn:${partition}:events:${region}:${account}:event-bus/default`;
 }
@@ -138,16 +134,9 @@ function compileRulePattern(raw: unknown): { pattern?: CompiledPattern; problem?
   if (raw === undefined)
     return { problem: 'rule has no EventPattern (scheduled or invalid) and never matches events' };
   if (containsUnresolved(raw)) return { problem: 'EventPattern contains values that could not be resolved' };
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw) as unknown;
-    } catch {
-      return { problem: 'EventPattern is a string that is not JSON' };
-    }
-  }
   try {
-    return { pattern: compilePattern(value) };
+    // Object or JSON text, as CloudFormation accepts both; cached so each bus's rule set reuses it.
+    return { pattern: compilePatternCached(raw) };
   } catch (e) {
     return { problem: `EventPattern is invalid: ${(e as Error).message}` };
   }

@@ -1,4 +1,5 @@
 import type { RoleModel, SystemModel } from './model.js';
+import { isObject } from './json.js';
 
 /** Someone the trust policy names: an IAM user, or a federated (IAM Identity Center / SAML) person. */
 export type Person =
@@ -11,9 +12,6 @@ export type Person =
       readonly account: string;
     };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 /** Turns an ARN pattern with `*`/`?` into one concrete ARN that the pattern matches. */

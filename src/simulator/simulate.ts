@@ -4,6 +4,7 @@ import { trustDecision } from './policy.js';
 import type { InputEvent } from './events-input.js';
 import type { SystemModel } from './model.js';
 import { isAlert, isLog, replayEvent, type Delivery } from './replay.js';
+import { isObject, str } from './json.js';
 
 export interface SimulatedEvent {
   readonly eventID: string;
@@ -17,11 +18,6 @@ export interface SimulatedEvent {
   readonly logged: boolean;
   readonly deliveries: readonly Delivery[];
 }
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The role an assume / switch record is about (success: requestParameters; denial: the error message). */
 export function targetRoleOf(record: CloudTrailRecord): string | undefined {
@@ -77,16 +73,12 @@ export function trustRequestOf(record: CloudTrailRecord, roleArn: string): Assum
     if (ui.principalId) context['aws:userid'] = ui.principalId;
     context['aws:MultiFactorAuthPresent'] = ui.sessionContext?.attributes?.mfaAuthenticated === 'true';
   }
+  // aws:RequestTag/*, aws:TagKeys and sts:SourceIdentity are derived by the evaluator (trustRequestContext).
   const sourceIdentity = str(params['sourceIdentity']);
-  if (sourceIdentity) context['sts:SourceIdentity'] = sourceIdentity;
   const tags: Record<string, string> = {};
   if (Array.isArray(params['tags'])) {
     for (const t of params['tags'])
       if (isObject(t) && typeof t['key'] === 'string') tags[t['key']] = String(t['value'] ?? '');
-  }
-  if (Object.keys(tags).length > 0) {
-    for (const [k, v] of Object.entries(tags)) context[`aws:RequestTag/${k}`] = v;
-    context['aws:TagKeys'] = Object.keys(tags);
   }
   return {
     action: 'sts:AssumeRole',

@@ -122,13 +122,8 @@ function requestFor(
     context['aws:PrincipalType'] = 'AssumedRole';
     context['aws:MultiFactorAuthPresent'] = false; // Federated sessions say false even with IdP MFA.
   }
-  if (opts.sourceIdentity) {
-    context['sts:SourceIdentity'] = opts.sourceIdentity;
-  }
-  if (opts.tags) {
-    for (const [k, v] of Object.entries(opts.tags)) context[`aws:RequestTag/${k}`] = v;
-    context['aws:TagKeys'] = Object.keys(opts.tags);
-  }
+  // aws:RequestTag/*, aws:TagKeys and sts:SourceIdentity are derived by the evaluator from
+  // `sessionTags` / `sourceIdentity` (trustRequestContext).
   return {
     caller,
     request: {

@@ -5,6 +5,7 @@ import type { Condition, SubRule, ValueMatcher } from './model.js';
 import { comparable, inRange } from './numeric.js';
 import { parsePattern } from './validate.js';
 import { matchWildcard } from './wildcard.js';
+import { memoizeByIdentity } from '../memo.js';
 
 /** A validated pattern, ready to test events against. */
 export interface CompiledPattern {
@@ -189,20 +190,17 @@ function compileSubRule(rule: SubRule): (event: unknown) => boolean {
     matchSubRule(conditions, event);
 }
 
-const cache = new WeakMap<object, CompiledPattern>();
 const textCache = new Map<string, CompiledPattern>();
 const TEXT_CACHE_SIZE = 256;
+const compileObject = memoizeByIdentity((pattern) => compilePattern(pattern));
 
-/** One-off match; patterns (objects, or JSON text) are compiled once and cached, so do not mutate a pattern object after using it here. */
-export function matchesPattern(pattern: unknown, event: unknown): boolean {
-  if (typeof pattern === 'object' && pattern !== null) {
-    let c = cache.get(pattern);
-    if (!c) {
-      c = compilePattern(pattern);
-      cache.set(pattern, c);
-    }
-    return c.matches(event);
-  }
+/**
+ * `compilePattern` with a cache: pattern objects by identity (do not mutate one after handing it
+ * over), JSON text in a bounded map (oldest dropped first). Used by `matchesPattern` and `compileRuleSet`, so a
+ * pattern compiled for one is not compiled again for the other.
+ */
+export function compilePatternCached(pattern: unknown): CompiledPattern {
+  if (typeof pattern === 'object' && pattern !== null) return compileObject(pattern);
   if (typeof pattern === 'string') {
     let c = textCache.get(pattern);
     if (!c) {
@@ -210,9 +208,14 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
       if (textCache.size >= TEXT_CACHE_SIZE) textCache.delete(textCache.keys().next().value as string);
       textCache.set(pattern, c);
     }
-    return c.matches(event);
+    return c;
   }
-  return compilePattern(pattern).matches(event);
+  return compilePattern(pattern);
+}
+
+/** One-off match; patterns (objects, or JSON text) are compiled once and cached, so do not mutate a pattern object after using it here. */
+export function matchesPattern(pattern: unknown, event: unknown): boolean {
+  return compilePatternCached(pattern).matches(event);
 }
 
 /** @throws PatternError when EventBridge would reject `pattern`. */

@@ -1,4 +1,10 @@
 // EventBridge event-pattern engine: validation and matching with EventBridge semantics.
 export { PatternError } from './errors.js';
-export { type CompiledPattern, compilePattern, matchesPattern, validatePattern } from './compile.js';
+export {
+  type CompiledPattern,
+  compilePattern,
+  compilePatternCached,
+  matchesPattern,
+  validatePattern,
+} from './compile.js';
 export { type CompiledRuleSet, compileRuleSet } from './ruleset.js';

@@ -1,4 +1,4 @@
-import { compilePattern, type CompiledPattern } from './compile.js';
+import { compilePatternCached, type CompiledPattern } from './compile.js';
 import type { SubRule } from './model.js';
 import { parsePattern } from './validate.js';
 
@@ -61,7 +61,7 @@ function leafAt(event: unknown, segments: readonly string[]): string | undefined
 
 /** Compiles `patterns` (objects or JSON text); throws `PatternError` for the first invalid one. */
 export function compileRuleSet(patterns: readonly unknown[]): CompiledRuleSet {
-  const compiled: CompiledPattern[] = patterns.map((p) => compilePattern(p));
+  const compiled: CompiledPattern[] = patterns.map((p) => compilePatternCached(p));
   const ungated: number[] = [];
   const groups = new Map<
     string,
