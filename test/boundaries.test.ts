@@ -85,4 +85,32 @@ describe('module boundaries', () => {
       .map((f) => relative(root, f));
     expect(bad).toEqual([]);
   });
+
+  it('has no import cycle (type-only imports included)', () => {
+    const graph = new Map<string, string[]>();
+    for (const f of files) {
+      const deps = importsOf(f)
+        .filter((s) => s.startsWith('.'))
+        .map((s) => resolve(dirname(f), s).replace(/\.js$/, '.ts'))
+        .filter((t) => graph.has(t) || files.includes(t));
+      graph.set(f, deps);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (f: string): void => {
+      state.set(f, 'open');
+      stack.push(f);
+      for (const d of graph.get(f) ?? []) {
+        if (state.get(d) === 'open') {
+          const loop = stack.slice(stack.indexOf(d)).concat(d);
+          cycles.push(loop.map((x) => relative(src, x)).join(' → '));
+        } else if (!state.has(d)) visit(d);
+      }
+      stack.pop();
+      state.set(f, 'done');
+    };
+    for (const f of files) if (!state.has(f)) visit(f);
+    expect(cycles).toEqual([]);
+  });
 });

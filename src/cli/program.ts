@@ -2,17 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { BreakGlassError } from '../engines/errors.js';
 import { EXIT_USAGE, type CliIO, type CommandResult } from './io.js';
 import { COMMANDS } from './commands/registry.js';
-
-/** What each `commands/<verb>.ts` exports. */
-export interface CommandModule {
-  /** Adds the verb to `program`; the action must go through `run`. */
-  register(program: Command, run: ActionRunner): void;
-}
-
-/** Wraps an action so its result becomes the exit code and its `io` is the CLI's. */
-export type ActionRunner = <A extends unknown[]>(
-  action: (io: CliIO, ...args: A) => Promise<CommandResult> | CommandResult,
-) => (...args: A) => Promise<void>;
+import type { ActionRunner } from './command.js';
 
 function version(): string {
   return '0.1.0';

@@ -1,4 +1,4 @@
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import { athenaDdl } from '../../report/athena.js';
 import { CliUsageError } from '../errors.js';
 

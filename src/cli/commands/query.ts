@@ -1,4 +1,4 @@
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import { CliUsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,4 +1,4 @@
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import { synthCommand } from './synth.js';
 import { schemaCommand } from './schema.js';
 import { testPatternCommand } from './test-pattern.js';

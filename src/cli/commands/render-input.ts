@@ -6,7 +6,7 @@ import {
 } from '../../engines/input-transformer/index.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_OK } from '../io.js';
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import { readJsonFlag } from './test-pattern.js';
 
 interface RenderInputFlags {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import type { CliIO } from '../io.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../io.js';
 import { CliUsageError } from '../errors.js';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import { configJsonSchema } from '../../config/index.js';
 
 /** The JSON text `breakglass schema` prints and `schema/breakglass.config.schema.json` holds. */

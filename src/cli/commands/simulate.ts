@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { readEventsFile, simulateEvents, type InputEvent } from '../../simulator/index.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_OK, type CliIO } from '../io.js';
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import { addSourceOptions, collect, loadSystem, type SourceOptions } from '../system.js';
 
 interface SimulateFlags extends SourceOptions {

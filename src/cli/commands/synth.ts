@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import { loadConfigFile, synthesizeConfig } from '../../config/index.js';
 
 /** `examples/breakglass.config.yaml` of the installed package (src/ and dist/ are both 3 levels down). */

@@ -4,7 +4,7 @@ import { isCloudTrailRecord, toEventBridgeEvent } from '../../engines/cloudtrail
 import { compilePattern, PatternError, type CompiledPattern } from '../../engines/event-pattern/index.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_OK, type CliIO } from '../io.js';
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 
 /** Reads a flag value that is inline JSON text or `@path` (relative to the CLI's cwd). */
 export function readJsonText(io: CliIO, flag: string, value: string): { text: string; from: string } {

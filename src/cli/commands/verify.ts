@@ -8,7 +8,7 @@ import {
 } from '../../simulator/index.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from '../io.js';
-import type { CommandModule } from '../program.js';
+import type { CommandModule } from '../command.js';
 import { addSourceOptions, collect, loadSystem, type SourceOptions } from '../system.js';
 
 interface VerifyFlags extends SourceOptions {
