@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 const here = import.meta.dirname;
 const benches: { file: string; args: string[] }[] = [
+  { file: 'cli-startup.bench.ts', args: [] },
   { file: 'patterns.bench.ts', args: [] },
   { file: 'verify.bench.ts', args: [] },
   { file: 'report.bench.ts', args: process.argv.slice(2) },

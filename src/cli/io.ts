@@ -10,10 +10,15 @@ export interface CliIO {
   readonly cwd: string;
 }
 
-/** Exit codes (house style): 0 ok, 1 findings/failure (e.g. a coverage gap), 2 usage or input error. */
+/**
+ * Exit codes, the same for every command (README "Exit codes"): 0 ok / nothing found, 1 a finding (a
+ * coverage gap, break-glass activity), 2 a usage or input error (including "nothing could be read"),
+ * 70 a bug in breakglass (EX_SOFTWARE).
+ */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_BUG = 70;
 
 /** A command's result: an exit code (default 0). */
 export type CommandResult = number | void;

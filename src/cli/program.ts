@@ -1,20 +1,38 @@
 import { Command, CommanderError } from 'commander';
 import { BreakGlassError } from '../engines/errors.js';
-import { EXIT_USAGE, type CliIO, type CommandResult } from './io.js';
-import { COMMANDS } from './commands/registry.js';
+import { EXIT_BUG, EXIT_USAGE, type CliIO } from './io.js';
+import { COMMANDS, findCommand } from './commands/registry.js';
 import type { ActionRunner } from './command.js';
 
 function version(): string {
   return '0.1.0';
 }
 
+/** The verb argv names (first word that is not an option; `help <verb>` names `<verb>`). */
+function verbOf(argv: readonly string[]): { verb?: string; viaHelp: boolean } {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (words[0] === 'help') return { ...(words[1] !== undefined ? { verb: words[1] } : {}), viaHelp: true };
+  return { ...(words[0] !== undefined ? { verb: words[0] } : {}), viaHelp: false };
+}
+
+/** "did you mean" for a mistyped verb: a verb sharing a prefix of 3 or starting the same way. */
+function suggestion(verb: string): string {
+  const near = COMMANDS.find((c) => c.name.startsWith(verb.slice(0, 3)) || verb.startsWith(c.name));
+  return near ? ` (did you mean '${near.name}'?)` : '';
+}
+
 /**
  * Runs the CLI on `argv` (without `node` and the script) and returns the exit code.
- * Never calls `process.exit`; only `bin.ts` does.
+ * Never calls `process.exit`; only `bin.ts` does. Imports only the module of the verb it runs
+ * (see `commands/registry.ts`).
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const debug = argv.includes('--debug');
   let exitCode = 0;
+  const output = {
+    writeOut: (s: string) => io.out(s.replace(/\n$/, '')),
+    writeErr: (s: string) => io.err(s.replace(/\n$/, '')),
+  };
   const program = new Command('breakglass')
     .description(
       'Emergency (break-glass) access for AWS: constructs, offline verifier, post-incident report.',
@@ -22,10 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .version(version())
     .option('--debug', 'print stack traces for errors')
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.out(s.replace(/\n$/, '')),
-      writeErr: (s) => io.err(s.replace(/\n$/, '')),
-    })
+    .configureOutput(output)
     .showHelpAfterError('(run with --help for usage)');
 
   const run: ActionRunner =
@@ -35,21 +50,31 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       exitCode = typeof result === 'number' ? result : 0;
     };
 
-  for (const mod of COMMANDS) mod.register(program, run);
-  // Commander copies the exitOverride/output settings to sub-commands created after them.
-  for (const sub of program.commands) {
-    sub.exitOverride().configureOutput({
-      writeOut: (s) => io.out(s.replace(/\n$/, '')),
-      writeErr: (s) => io.err(s.replace(/\n$/, '')),
-    });
-  }
-
   try {
+    const { verb, viaHelp } = verbOf(argv);
+    const entry = verb === undefined ? undefined : findCommand(verb);
+    if (verb !== undefined && entry === undefined) {
+      // Also with --help: a script probing for a verb must not get the top-level help and exit 0.
+      io.err(`error: unknown command '${verb}'${suggestion(verb)}; run breakglass --help for the list`);
+      return EXIT_USAGE;
+    }
+    if (entry) {
+      (await entry.load()).register(program, run);
+    } else {
+      // Top-level help (or no verb at all): list the verbs without importing them.
+      for (const c of COMMANDS) program.command(c.name).description(c.summary);
+    }
+    // Commander copies the exitOverride/output settings only to sub-commands created after them.
+    for (const sub of program.commands) sub.exitOverride().configureOutput(output);
+    if (viaHelp && entry) {
+      program.commands[0]?.outputHelp();
+      return 0;
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // --help and --version end through here with code 0.
+      // --help and --version end through here with code 0; `breakglass` alone prints help, exit 2.
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     if (e instanceof BreakGlassError) {
@@ -58,8 +83,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return e.exitCode;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.err(`internal error: ${err.message}${debug ? '' : ' (run with --debug for details)'}`);
+    io.err(
+      `internal error: ${err.message}; this is a bug in breakglass — please report it${debug ? '' : ' with the output of --debug'}`,
+    );
     if (debug && err.stack) io.err(err.stack);
-    return 70;
+    return EXIT_BUG;
   }
 }

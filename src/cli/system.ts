@@ -10,20 +10,12 @@ import {
   type StackInput,
   type SystemModel,
 } from '../simulator/index.js';
-import type { Command } from 'commander';
+import type { SourceOptions } from './source-options.js';
 import { CliUsageError } from './errors.js';
 
 /** The package root (works from `src/cli` under tsx and from `dist/cli`). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_CONFIG = join(PACKAGE_ROOT, 'examples', 'breakglass.config.yaml');
-
-export interface SourceOptions {
-  readonly config?: string;
-  readonly app?: string;
-  readonly template?: string;
-  readonly account?: string;
-  readonly region?: string;
-}
 
 export interface LoadedSystem {
   readonly source: string;
@@ -82,15 +74,4 @@ export function loadSystem(opts: SourceOptions, cwd: string): LoadedSystem {
   };
 }
 
-/** The `--config` / `--app` / `--template` (+ `--account`, `--region`) options shared by verify and simulate. */
-export function addSourceOptions(cmd: Command): Command {
-  return cmd
-    .option('--config <file>', 'breakglass config file to synthesize (default: the bundled example)')
-    .option('--app <dir>', 'a synthesized CDK cloud assembly (cdk.out)')
-    .option('--template <file>', 'a single CloudFormation template (JSON); needs --account and --region')
-    .option('--account <id>', 'account of --template')
-    .option('--region <region>', 'Region of --template');
-}
-
-/** Collects a repeatable option's values. */
-export const collect = (v: string, prev: string[]): string[] => [...prev, v];
+export { addSourceOptions, collect, type SourceOptions } from './source-options.js';

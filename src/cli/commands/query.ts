@@ -2,7 +2,6 @@ import type { CommandModule } from '../command.js';
 import { CliUsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TrailStore } from '../../report/store.js';
 import { ReportError } from '../../report/errors.js';
 
 /** Renders rows as an aligned text table. */
@@ -40,6 +39,7 @@ export const queryCommand: CommandModule = {
             throw new CliUsageError(
               `--db: ${JSON.stringify(opts.db)} does not exist; run breakglass report --db ${opts.db} first`,
             );
+          const { TrailStore } = await import('../../report/store.js'); // DuckDB: not for --help
           const store = await TrailStore.open({ dbPath: db });
           try {
             let result;

@@ -18,10 +18,8 @@ import { renderHtml } from '../../report/render-html.js';
 import { renderJson } from '../../report/render-json.js';
 import { renderMarkdown } from '../../report/render-md.js';
 import { LocalTrailSource, type TrailSource } from '../../report/sources.js';
-import { TrailStore } from '../../report/store.js';
 import { formatBytes } from '../../report/format.js';
-import { makeS3Client, parseS3Url, S3TrailSource } from '../aws/s3.js';
-import { makeAthenaClient, sdkAthenaPort } from '../aws/athena.js';
+import type { S3TrailSource } from '../aws/s3.js';
 import type { AthenaPort } from '../../report/athena.js';
 import { principalsFromApp, principalsFromConfig } from '../../report/principals.js';
 
@@ -139,6 +137,11 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
     throw new CliUsageError(
       `--athena-timeout: ${JSON.stringify(f.athenaTimeout)} is not a positive number of seconds`,
     );
+
+  // DuckDB and the AWS SDK load here, not at the top: `report --help` stays fast (commands/registry.ts).
+  const { TrailStore } = await import('../../report/store.js');
+  const { makeS3Client, parseS3Url, S3TrailSource } = await import('../aws/s3.js');
+  const { makeAthenaClient, sdkAthenaPort } = await import('../aws/athena.js');
 
   let inputs: ReportInputs;
   let sessions;

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { CommandModule } from '../command.js';
-import { configJsonSchema } from '../../config/index.js';
 
 /** The JSON text `breakglass schema` prints and `schema/breakglass.config.schema.json` holds. */
-export function schemaText(): string {
+export async function schemaText(): Promise<string> {
+  const { configJsonSchema } = await import('../../config/json-schema.js'); // zod: not for --help
   return `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
 }
 
@@ -16,14 +16,14 @@ export const schemaCommand: CommandModule = {
       .description('print the JSON Schema of breakglass.config.yaml')
       .option('-o, --out <file>', 'write it to a file instead of stdout')
       .action(
-        run((io, flags: { out?: string }) => {
+        run(async (io, flags: { out?: string }) => {
           if (flags.out) {
             const file = isAbsolute(flags.out) ? flags.out : resolve(io.cwd, flags.out);
-            writeFileSync(file, schemaText());
+            writeFileSync(file, await schemaText());
             io.err(`wrote ${file}`);
             return;
           }
-          io.out(schemaText().trimEnd());
+          io.out((await schemaText()).trimEnd());
         }),
       );
   },

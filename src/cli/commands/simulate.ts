@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { readEventsFile, simulateEvents, type InputEvent } from '../../simulator/index.js';
+import type { InputEvent } from '../../simulator/index.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_OK, type CliIO } from '../io.js';
 import type { CommandModule } from '../command.js';
-import { addSourceOptions, collect, loadSystem, type SourceOptions } from '../system.js';
+import { addSourceOptions, collect, type SourceOptions } from '../source-options.js';
 
 interface SimulateFlags extends SourceOptions {
   readonly events: string[];
@@ -28,8 +28,11 @@ export const simulateCommand: CommandModule = {
       )
       .option('--json', 'print results as JSON')
       .action(
-        run((io: CliIO, flags: SimulateFlags) => {
+        run(async (io: CliIO, flags: SimulateFlags) => {
           if (flags.events.length === 0) throw new CliUsageError('--events: give at least one events file');
+          // Imported here, not above: `simulate --help` must not load aws-cdk-lib.
+          const { readEventsFile, simulateEvents } = await import('../../simulator/index.js');
+          const { loadSystem } = await import('../system.js');
           const inputs: InputEvent[] = [];
           for (const f of flags.events) {
             const { events, skipped } = readEventsFile(resolve(io.cwd, f));

@@ -1,7 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from '../command.js';
-import { loadConfigFile, synthesizeConfig } from '../../config/index.js';
 
 /** `examples/breakglass.config.yaml` of the installed package (src/ and dist/ are both 3 levels down). */
 export const DEFAULT_CONFIG = fileURLToPath(
@@ -35,7 +34,8 @@ export const synthCommand: CommandModule = {
       .option('-o, --out <dir>', 'cloud assembly directory', 'cdk.out')
       .option('--json', 'print the stack list as JSON')
       .action(
-        run((io, flags: SynthFlags) => {
+        run(async (io, flags: SynthFlags) => {
+          const { loadConfigFile, synthesizeConfig } = await import('../../config/index.js'); // aws-cdk-lib
           const at = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
           const configPath = at(flags.config);
           const outdir = at(flags.out);

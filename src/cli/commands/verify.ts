@@ -9,7 +9,7 @@ import {
 import { CliUsageError } from '../errors.js';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from '../io.js';
 import type { CommandModule } from '../command.js';
-import { addSourceOptions, collect, loadSystem, type SourceOptions } from '../system.js';
+import { addSourceOptions, collect, type SourceOptions } from '../source-options.js';
 
 interface VerifyFlags extends SourceOptions {
   readonly roleArn: string[];
@@ -86,7 +86,8 @@ export const verifyCommand: CommandModule = {
       .option('--max-gaps <n>', 'how many gaps to list in the text output', '40')
       .option('--json', 'print the full result as JSON')
       .action(
-        run((io: CliIO, flags: VerifyFlags) => {
+        run(async (io: CliIO, flags: VerifyFlags) => {
+          const { loadSystem } = await import('../system.js'); // aws-cdk-lib: not for --help
           const regions = parseRegionsFlag(flags.regions);
           const maxGaps = Number(flags.maxGaps);
           if (!Number.isInteger(maxGaps) || maxGaps < 0)
