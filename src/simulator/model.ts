@@ -8,7 +8,10 @@ import { compilePatternCached, type CompiledPattern } from '../engines/event-pat
 import type { InputTransformer } from '../engines/input-transformer/index.js';
 import { TAG_BREAKGLASS_ROLE, TAG_BREAKGLASS_USER } from '../engines/conventions.js';
 import type { StackInput } from './assembly.js';
+import { collectDeliveryResources, type DeliveryResources, type TopicModel } from './delivery/resources.js';
 import { isObject, str } from './json.js';
+
+export type { TopicModel } from './delivery/resources.js';
 
 /** Rule states (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html). */
 export type RuleState = 'ENABLED' | 'DISABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
@@ -25,6 +28,8 @@ export interface TargetModel {
   readonly roleArn?: string;
   readonly deadLetterArn?: string;
   readonly retryAttempts?: number;
+  /** `HttpParameters.HeaderParameters` (API destination targets). */
+  readonly httpHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface RuleModel {
@@ -77,11 +82,6 @@ export interface UserModel {
   readonly breakGlass: boolean;
 }
 
-export interface TopicModel {
-  readonly arn: string;
-  readonly subscriptions: { readonly protocol: string; readonly endpoint: string }[];
-}
-
 export interface ModelIssue {
   readonly stackName: string;
   readonly message: string;
@@ -98,6 +98,8 @@ export interface SystemModel {
   readonly roles: ReadonlyMap<string, RoleModel>;
   readonly users: ReadonlyMap<string, UserModel>;
   readonly topics: ReadonlyMap<string, TopicModel>;
+  /** What a delivery passes through after a rule matched (policies, keys, subscriptions, alarms, …). */
+  readonly delivery: DeliveryResources;
   /** Things that could not be resolved or understood; reported, never fatal. */
   readonly issues: readonly ModelIssue[];
 }
@@ -118,6 +120,10 @@ export function targetKindOf(arn: string): TargetKind {
   if (service === 'events' && rest.startsWith('event-bus/')) return 'event-bus';
   if (service === 'events' && rest.startsWith('api-destination/')) return 'api-destination';
   return 'other';
+}
+
+function stringValues(o: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 function tagsOf(v: unknown): Record<string, string> {
@@ -206,7 +212,6 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
   const buses = new Map<string, BusModel>();
   const roles = new Map<string, RoleModel>();
   const users = new Map<string, UserModel>();
-  const topics = new Map<string, TopicModel>();
 
   const busOf = (arn: string): BusModel => {
     let bus = buses.get(arn);
@@ -309,6 +314,7 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
                 : undefined;
             const dlq = isObject(t['DeadLetterConfig']) ? str(t['DeadLetterConfig']['Arn']) : undefined;
             const retry = isObject(t['RetryPolicy']) ? t['RetryPolicy']['MaximumRetryAttempts'] : undefined;
+            const http = isObject(t['HttpParameters']) ? t['HttpParameters']['HeaderParameters'] : undefined;
             targets.push({
               id: String(t['Id'] ?? ''),
               arn: tArn,
@@ -319,6 +325,7 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
               ...(str(t['RoleArn']) ? { roleArn: str(t['RoleArn']) } : {}),
               ...(dlq ? { deadLetterArn: dlq } : {}),
               ...(typeof retry === 'number' ? { retryAttempts: retry } : {}),
+              ...(isObject(http) ? { httpHeaders: stringValues(http) } : {}),
             });
           }
           busOf(busArn).rules.push({
@@ -367,24 +374,6 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
           });
           break;
         }
-        case 'AWS::SNS::Topic': {
-          const arn = str(r.ref) ?? r.arn;
-          if (!arn) break;
-          const subs = Array.isArray(p['Subscription']) ? p['Subscription'].filter(isObject) : [];
-          const t: TopicModel = topics.get(arn) ?? { arn, subscriptions: [] };
-          for (const s of subs)
-            t.subscriptions.push({ protocol: String(s['Protocol']), endpoint: String(s['Endpoint']) });
-          topics.set(arn, t);
-          break;
-        }
-        case 'AWS::SNS::Subscription': {
-          const arn = str(p['TopicArn']);
-          if (!arn) break;
-          const t: TopicModel = topics.get(arn) ?? { arn, subscriptions: [] };
-          t.subscriptions.push({ protocol: String(p['Protocol']), endpoint: String(p['Endpoint']) });
-          topics.set(arn, t);
-          break;
-        }
         default:
           break;
       }
@@ -394,12 +383,14 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
   // Every account/Region a stack deploys to has a default bus, even with no rules on it.
   for (const s of stacks) busOf(defaultBusArn(s.account, s.region));
 
+  const delivery = collectDeliveryResources(resolved, stacks);
   return {
     stacks: stacks.map((s) => ({ stackName: s.stackName, account: s.account, region: s.region })),
     buses,
     roles,
     users,
-    topics,
+    topics: delivery.topics,
+    delivery,
     issues,
   };
 }

@@ -4,6 +4,13 @@ import { policyDecision } from './policy.js';
 import { compileRuleSet, type CompiledRuleSet } from '../engines/event-pattern/index.js';
 import { renderTargetInput } from '../engines/input-transformer/index.js';
 import {
+  deadLetterCheck,
+  describeFailure,
+  targetVerdict,
+  type HopFailure,
+  type HopName,
+} from './delivery/hops.js';
+import {
   defaultBusArn,
   type BusModel,
   type RuleModel,
@@ -26,6 +33,10 @@ export interface Delivery {
   readonly input: string;
   /** Buses the event went through to get here, first = the default bus it landed on. */
   readonly via: readonly string[];
+  /** What the delivery reaches (an email address, an HTTPS endpoint, a log group, …). */
+  readonly endpoint?: string;
+  /** Every hop to a person works: a topic someone subscribes to, an HTTPS endpoint, a Lambda function. */
+  readonly humanFacing: boolean;
 }
 
 /** A rule or forwarding that did not deliver, and why (for explaining gaps). */
@@ -33,14 +44,20 @@ export interface Miss {
   readonly ruleArn: string;
   readonly targetArn?: string;
   readonly reason: string;
+  /** The hop that stopped a delivery the rule made (absent for rules that did not act). */
+  readonly hop?: HopName;
 }
 
 export interface ReplayResult {
   readonly deliveries: readonly Delivery[];
   readonly misses: readonly Miss[];
+  /** Hops that did not stop a delivery but break its safety net (dead-letter queues). */
+  readonly problems: readonly HopFailure[];
+  /** Rules that matched and acted on the event (ARNs), for the alarms that watch them. */
+  readonly rules: readonly string[];
 }
 
-/** Targets that put a human in the loop. */
+/** Target kinds that can put a human in the loop (whether one does is `Delivery.humanFacing`). */
 export const NOTIFICATION_KINDS: ReadonlySet<TargetKind> = new Set([
   'sns',
   'sqs',
@@ -48,7 +65,7 @@ export const NOTIFICATION_KINDS: ReadonlySet<TargetKind> = new Set([
   'api-destination',
 ]);
 
-export const isAlert = (d: Delivery): boolean => NOTIFICATION_KINDS.has(d.targetKind);
+export const isAlert = (d: Delivery): boolean => d.humanFacing;
 export const isLog = (d: Delivery): boolean => d.targetKind === 'logs';
 
 const MAX_HOPS = 8;
@@ -154,6 +171,8 @@ function forwardingAllowed(
 export function replayEvent(model: SystemModel, event: EventBridgeEvent): ReplayResult {
   const deliveries: Delivery[] = [];
   const misses: Miss[] = [];
+  const problems: HopFailure[] = [];
+  const acted = new Set<string>();
   const record = recordOf(event);
   const readOnlyFiltered = record ? needsAllManagementEvents(record) : false;
 
@@ -174,8 +193,11 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
         });
         continue;
       }
+      acted.add(rule.arn);
       for (const target of rule.targets) {
         if (target.kind === 'event-bus') {
+          const dlq = deadLetterCheck(model, rule, target);
+          if (dlq) problems.push(dlq);
           const dest = model.buses.get(target.arn) ?? {
             arn: target.arn,
             name: target.arn.split('/').pop() ?? target.arn,
@@ -190,7 +212,12 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
           }
           const denied = forwardingAllowed(model, rule, target, dest);
           if (denied) {
-            misses.push({ ruleArn: rule.arn, targetArn: target.arn, reason: denied });
+            misses.push({
+              ruleArn: rule.arn,
+              targetArn: target.arn,
+              reason: `event bus: rule ${rule.name} cannot forward to ${dest.arn}: ${denied} (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html)`,
+              hop: 'event bus',
+            });
             continue;
           }
           if (!model.buses.has(dest.arn)) {
@@ -223,6 +250,17 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
           });
           continue;
         }
+        const verdict = targetVerdict(model, rule, target, event);
+        problems.push(...verdict.safetyNet);
+        if (verdict.blocked) {
+          misses.push({
+            ruleArn: rule.arn,
+            targetArn: target.arn,
+            reason: describeFailure(verdict.blocked),
+            hop: verdict.blocked.hop,
+          });
+          continue;
+        }
         deliveries.push({
           ruleArn: rule.arn,
           ruleName: rule.name,
@@ -234,6 +272,8 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
           targetArn: target.arn,
           input,
           via,
+          ...(verdict.endpoint !== undefined ? { endpoint: verdict.endpoint } : {}),
+          humanFacing: verdict.humanFacing,
         });
       }
     }
@@ -241,5 +281,5 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
 
   const landing = defaultBusArn(event.account, event.region);
   visit(landing, [landing]);
-  return { deliveries, misses };
+  return { deliveries, misses, problems: [...new Set(problems)], rules: [...acted] };
 }

@@ -37,13 +37,19 @@ describe('verify on a hand-written single-region template of the seed 000 kind',
     expect(roleArn).toMatch(new RegExp(`^arn:aws:iam::${ACCOUNT}:role/`));
   });
 
-  it('alerts the successful CLI AssumeRole in the rule region (the one thing seed 000 covers)', () => {
+  it('matches the successful CLI AssumeRole in the rule region, but the queue never gets it and no person is told', () => {
     const s = result.scenarios.find(
       (x) => x.wayIn === 'AssumeRole' && x.region === REGION && x.actor === 'named',
     );
     expect(s?.trust).toBe('Allow');
-    expect(s?.alerted).toBe(true);
-    expect(s?.deliveries.map((d) => d.targetKind)).toEqual(['sqs']);
+    // The rule matches (the one thing seed 000 covers), but the queue has no policy letting
+    // EventBridge send, and a queue is read by a program, not a person.
+    expect(s?.misses.map((m) => m.hop)).toEqual(['queue policy']);
+    expect(s?.problems.join('\n')).toMatch(
+      /^queue policy: queue arn:aws:sqs:eu-central-1:\d+:\S+ has no queue policy/m,
+    );
+    expect(s?.alerted).toBe(false);
+    expect(s?.ok).toBe(false);
   });
 
   it('finds that a stranger of the same account may assume the role (account-root trust, no person named)', () => {
