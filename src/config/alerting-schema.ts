@@ -16,7 +16,7 @@ import {
   type BreakGlassAlertingOptions,
   unknownPlaceholders,
 } from '../constructs/alerting-props.js';
-import { isRegionCode } from '../engines/regions.js';
+import { isKnownRegion, unknownRegionMessage } from '../engines/regions.js';
 
 /** Every value `logs.RetentionDays` allows (days; 9999 = never expire). */
 export const RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter(
@@ -71,8 +71,8 @@ export const alertingSchema = z.object({
     .describe('Retention of every log group, in days'),
   regions: z
     .array(
-      z.string().refine((r) => r === '*' || isRegionCode(r), {
-        message: "must be a Region code such as 'eu-west-1', or '*' for every Region",
+      z.string().refine((r) => r === '*' || isKnownRegion(r), {
+        error: (iss) => `${unknownRegionMessage(String(iss.input))}, or '*' for every Region`,
       }),
     )
     .min(1)

@@ -67,6 +67,20 @@ export function isRegionCode(r: string): boolean {
   return REGION_RE.test(r);
 }
 
+/**
+ * True when `r` is a Region this package knows (`ALL_REGIONS`): the check every Region input uses (the
+ * config's `region` and `regions`, verify's `--regions` and `--region`), so a typo such as `eu-west-9`
+ * is bad input rather than a Region nobody watches.
+ */
+export function isKnownRegion(r: string): boolean {
+  return ALL_REGIONS.includes(r);
+}
+
+/** The message for a Region that is not known: `unknown Region '<r>'; use …`. */
+export function unknownRegionMessage(r: string): string {
+  return `unknown Region '${r}'; use a Region code of the aws partition such as 'eu-west-1'`;
+}
+
 /** Expands `['*']` to every region; keeps order, drops duplicates. */
 export function expandRegions(regions: readonly string[], all: readonly string[] = ALL_REGIONS): string[] {
   const out: string[] = [];

@@ -31,7 +31,25 @@ export {
   type VerifyOptions,
   type VerifyResult,
 } from './verify.js';
-export { buildMatrix, renderMatrix, cellOf, CELL_SYMBOL, type Cell, type Matrix } from './matrix.js';
+export {
+  buildMatrix,
+  buildMatrices,
+  renderMatrix,
+  cellOf,
+  CELL_SYMBOL,
+  LEGEND,
+  type Cell,
+  type Matrix,
+} from './matrix.js';
 export { readEventsFile, type InputEvent, type SkippedInput } from './events-input.js';
 export { simulateEvents, targetRoleOf, trustRequestOf, type SimulatedEvent } from './simulate.js';
 export { personsOf, strangerFor, type Person } from './persons.js';
+export {
+  validateTemplates,
+  startCfnValidation,
+  validatorVersion,
+  CfnValidatorUnavailableError,
+  type CfnFinding,
+  type TemplateToValidate,
+  type PendingCfnValidation,
+} from './cfn-validate.js';

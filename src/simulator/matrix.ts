@@ -2,44 +2,68 @@ import type { ScenarioResult, VerifyResult, WayIn } from './verify.js';
 import { WAYS_IN } from './verify.js';
 
 /** One cell of the coverage matrix. */
-export type Cell = 'alerted' | 'blocked' | 'missed' | 'none';
+export type Cell = 'alerted' | 'blocked' | 'missed' | 'unlogged-by-choice' | 'none';
 
 export const CELL_SYMBOL: Readonly<Record<Cell, string>> = {
   alerted: '✓',
   blocked: '⊘',
   missed: '✗',
+  'unlogged-by-choice': '○',
   none: '·',
 };
 
+/** What each symbol means, printed under every matrix. */
+export const LEGEND = [
+  '✓ alerted (Read/Write: logged)   ✗ missed (a gap)   ○ not logged, by configuration (logActions)',
+  '⊘ blocked by the trust policy (alerted, or in a Region nobody watches)',
+].join('\n');
+
 /**
- * A cell is `missed` when any scenario in it is a gap; `blocked` when every attempt there was denied by
- * the trust policy (and alerted); `alerted` otherwise.
+ * A cell is `missed` when any scenario in it is a gap; `unlogged-by-choice` when its calls are left out
+ * of the action log by configuration; `blocked` when every attempt there was denied by the trust policy;
+ * `alerted` otherwise.
  */
 export function cellOf(scenarios: readonly ScenarioResult[]): Cell {
   if (scenarios.length === 0) return 'none';
   if (scenarios.some((s) => !s.ok)) return 'missed';
+  if (scenarios.some((s) => s.notLoggedByConfiguration)) return 'unlogged-by-choice';
   const decided = scenarios.filter((s) => s.trust !== 'n/a');
   if (decided.length > 0 && decided.every((s) => s.trust !== 'Allow')) return 'blocked';
   return 'alerted';
 }
 
 export interface Matrix {
+  /** The role or user ARN the matrix is about (absent: every principal of the result, merged). */
+  readonly principal?: string;
   readonly waysIn: readonly WayIn[];
   readonly regions: readonly string[];
   /** cells[wayIn][region] */
   readonly cells: Readonly<Record<string, Readonly<Record<string, Cell>>>>;
 }
 
-export function buildMatrix(result: VerifyResult): Matrix {
-  const present = WAYS_IN.filter((w) => result.scenarios.some((s) => s.wayIn === w));
+/** One matrix over the result's scenarios, or only those about `principal` (a role or user ARN). */
+export function buildMatrix(result: VerifyResult, principal?: string): Matrix {
+  const scenarios =
+    principal === undefined ? result.scenarios : result.scenarios.filter((s) => s.target === principal);
+  const present = WAYS_IN.filter((w) => scenarios.some((s) => s.wayIn === w));
   const cells: Record<string, Record<string, Cell>> = {};
   for (const w of present) {
     cells[w] = {};
     for (const r of result.regions) {
-      cells[w][r] = cellOf(result.scenarios.filter((s) => s.wayIn === w && s.region === r));
+      cells[w][r] = cellOf(scenarios.filter((s) => s.wayIn === w && s.region === r));
     }
   }
-  return { waysIn: present, regions: result.regions, cells };
+  return {
+    ...(principal !== undefined ? { principal } : {}),
+    waysIn: present,
+    regions: result.regions,
+    cells,
+  };
+}
+
+/** One matrix per break-glass role and user: a merged one would hide whose door is open. */
+export function buildMatrices(result: VerifyResult): Matrix[] {
+  return [...result.roles, ...result.users].map((p) => buildMatrix(result, p));
 }
 
 const SHORT: Readonly<Record<WayIn, string>> = {
@@ -55,8 +79,8 @@ const SHORT: Readonly<Record<WayIn, string>> = {
   WriteAction: 'Write',
 };
 
-/** Regions as rows (there are many), ways in as columns. */
-export function renderMatrix(m: Matrix): string {
+/** Regions as rows (there are many), ways in as columns; the legend under it unless `legend: false`. */
+export function renderMatrix(m: Matrix, opts: { readonly legend?: boolean } = {}): string {
   const cols = m.waysIn.map((w) => SHORT[w]);
   const regionWidth = Math.max(6, ...m.regions.map((r) => r.length));
   const widths = cols.map((c) => Math.max(c.length, 1));
@@ -75,9 +99,6 @@ export function renderMatrix(m: Matrix): string {
         .trimEnd(),
     );
   }
-  lines.push(
-    '',
-    `✓ alerted   ⊘ blocked by the trust policy and alerted   ✗ missed (a gap)   Read/Write: ✓ = logged`,
-  );
+  if (opts.legend !== false) lines.push('', LEGEND);
   return lines.join('\n');
 }

@@ -44,6 +44,11 @@ export interface ScenarioResult {
   readonly trust: Decision | 'n/a';
   readonly alerted: boolean;
   readonly logged: boolean;
+  /**
+   * The action log leaves this kind of call out on purpose (e.g. `logActions: 'write'` for a read): the
+   * same call with CloudTrail's `readOnly` the other way is logged. Not a gap.
+   */
+  readonly notLoggedByConfiguration: boolean;
   readonly ok: boolean;
   /** Why the scenario is a gap (empty when ok). */
   readonly problems: readonly string[];
@@ -78,6 +83,8 @@ interface Attempt {
   readonly record: CloudTrailRecord;
   readonly trust: Decision | 'n/a';
   readonly expectDenied: boolean;
+  /** A person the trust policy names, doing everything it asks: being denied means the glass does not break. */
+  readonly expectAllowed?: boolean;
   readonly expectAlert: boolean;
   readonly expectLog: boolean;
 }
@@ -227,8 +234,9 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
   for (const a of cliActors) {
     const { decision, request, caller } = bestAttempt(a.person, role, region, a.mfa, false);
     const sessionName = a.person.name;
-    out.push(
-      entry(
+    const mustGetIn = a.actor === 'named' && persons.length > 0;
+    out.push({
+      ...entry(
         'AssumeRole',
         a.actor,
         caller.arn,
@@ -250,7 +258,8 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
           ...(request.sessionTags ? { tags: request.sessionTags } : {}),
         }),
       ),
-    );
+      expectAllowed: mustGetIn,
+    });
   }
 
   // Console switch-role (IAM users only; the console cannot set source identity or tags).
@@ -453,17 +462,50 @@ function userAttempts(user: UserModel, region: string): Attempt[] {
   ];
 }
 
-function evaluate(model: SystemModel, a: Attempt): ScenarioResult {
+interface Observed {
+  readonly deliveries: readonly Delivery[];
+  readonly misses: readonly Miss[];
+  readonly alerted: boolean;
+  readonly logged: boolean;
+  readonly notLoggedByConfiguration: boolean;
+  /** Broken hops on the way to a person (each names its hop). */
+  readonly hops: readonly string[];
+}
+
+function observe(model: SystemModel, a: Attempt): Observed {
   const replayed = replayEvent(model, toEventBridgeEvent(a.record));
   const { deliveries, misses } = replayed;
-  const alerted = deliveries.some(isAlert);
   const logged = deliveries.some(isLog);
+  let notLoggedByConfiguration = false;
+  if (a.expectLog && !logged && typeof a.record.readOnly === 'boolean') {
+    // Logging by CloudTrail's readOnly (logActions 'read' / 'write') is the user's choice: the same call
+    // the other way round being logged shows the log is there and leaves this kind out on purpose.
+    const flipped = { ...a.record, readOnly: !a.record.readOnly };
+    notLoggedByConfiguration = replayEvent(model, toEventBridgeEvent(flipped)).deliveries.some(isLog);
+  }
+  const hops = hopProblems(model, replayed);
+  return { deliveries, misses, alerted: deliveries.some(isAlert), logged, notLoggedByConfiguration, hops };
+}
+
+/**
+ * Judges one attempt. `watched`: some way in or call in this Region (for this principal) reaches a human.
+ * In a Region nobody watches, an attempt the trust policy denies is blocked, not a gap (the Region lock
+ * and the watched set agree); one it allows is a gap. In a watched Region, a named person who does all
+ * the trust policy asks and is denied is a gap: the glass does not break.
+ */
+function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
+  const denied = a.trust === 'ExplicitDeny' || a.trust === 'ImplicitDeny';
   const problems: string[] = [];
-  if (a.expectAlert && !alerted) problems.push('no alert reached a person');
-  problems.push(...hopProblems(model, replayed));
-  if (a.expectLog && !logged) problems.push('the action was not logged');
+  if (a.expectAlert && !o.alerted && !(denied && !watched))
+    problems.push('no alert reached a person');
+  if (a.expectLog && !o.logged && !o.notLoggedByConfiguration) problems.push('the action was not logged');
   if (a.expectDenied && a.trust === 'Allow')
     problems.push(`the trust policy lets ${a.actor} ${a.principal} in`);
+  problems.push(...o.hops);
+  if (a.expectAllowed && denied && watched)
+    problems.push(
+      `the trust policy denies ${a.principal}, a person it names, with MFA, source identity and reason: the glass does not break in ${a.region}`,
+    );
   return {
     wayIn: a.wayIn,
     region: a.region,
@@ -471,14 +513,22 @@ function evaluate(model: SystemModel, a: Attempt): ScenarioResult {
     principal: a.principal,
     target: a.target,
     trust: a.trust,
-    alerted,
-    logged,
+    alerted: o.alerted,
+    logged: o.logged,
+    notLoggedByConfiguration: o.notLoggedByConfiguration,
     ok: problems.length === 0,
     problems,
     eventId: String(a.record.eventID ?? stableId(a.principal)),
-    deliveries,
-    misses,
+    deliveries: o.deliveries,
+    misses: o.misses,
   };
+}
+
+/** Replays one principal's attempts in one Region and judges them together (see `judge`). */
+function judgeAll(model: SystemModel, attempts: readonly Attempt[]): ScenarioResult[] {
+  const observed = attempts.map((a) => observe(model, a));
+  const watched = observed.some((o) => o.alerted);
+  return attempts.map((a, i) => judge(a, observed[i] as Observed, watched));
 }
 
 /** Finds the break-glass roles/users, replays every way in × region × actor, and checks the outcome. */
@@ -499,12 +549,12 @@ export function verifyModel(model: SystemModel, options: VerifyOptions): VerifyR
   for (const role of roles) {
     if (!role) continue;
     for (const region of options.regions) {
-      for (const a of roleAttempts(role, model, region, warnings)) scenarios.push(evaluate(model, a));
+      scenarios.push(...judgeAll(model, roleAttempts(role, model, region, warnings)));
     }
   }
   for (const user of users) {
     for (const region of options.regions) {
-      for (const a of userAttempts(user, region)) scenarios.push(evaluate(model, a));
+      scenarios.push(...judgeAll(model, userAttempts(user, region)));
     }
   }
   const namedIn = scenarios.some((s) => s.actor === 'named' && s.trust === 'Allow');

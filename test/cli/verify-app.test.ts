@@ -32,6 +32,18 @@ describe('verify and simulate on a synthesized cloud assembly (--app)', () => {
     expect(json.roles).toEqual(['arn:aws:iam::111122223333:role/BreakGlass']);
   });
 
+  it('prints the notes on dynamic references (resolved at deploy time) only with --verbose', async () => {
+    const quiet = captureIO();
+    await runCli(['verify', '--app', out, '--regions', 'eu-west-1'], quiet);
+    expect(quiet.stderr.join('\n')).not.toMatch(/dynamic reference/);
+    const verbose = captureIO();
+    await runCli(['verify', '--app', out, '--regions', 'eu-west-1', '--verbose'], verbose);
+    const notes = verbose.stderr.filter((l) =>
+      /^note: .*dynamic reference .* resolved by CloudFormation/.test(l),
+    );
+    expect(notes).toHaveLength(2);
+  }, 120_000);
+
   it('replays events one result per input record, in input order', async () => {
     const io = captureIO();
     expect(await runCli(['simulate', '--app', out, '--events', events, '--json'], io)).toBe(0);

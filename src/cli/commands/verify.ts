@@ -1,9 +1,13 @@
-import { ALL_REGIONS, expandRegions, isRegionCode } from '../../engines/regions.js';
+import { ALL_REGIONS, expandRegions, isKnownRegion, unknownRegionMessage } from '../../engines/regions.js';
 import {
-  buildMatrix,
+  buildMatrices,
+  LEGEND,
   renderMatrix,
+  startCfnValidation,
   verifyModel,
+  type CfnFinding,
   type ScenarioResult,
+  type StackInput,
   type VerifyResult,
 } from '../../simulator/index.js';
 import { CliUsageError } from '../errors.js';
@@ -16,6 +20,7 @@ interface VerifyFlags extends SourceOptions {
   readonly user: string[];
   readonly regions?: string;
   readonly json?: boolean;
+  readonly verbose?: boolean;
   readonly maxGaps: string;
 }
 
@@ -28,14 +33,23 @@ export function parseRegionsFlag(value: string | undefined, flag = '--regions'):
   if (list.length === 0)
     throw new CliUsageError(`${flag}: empty; give a comma-separated list of Regions or '*'`);
   for (const r of list) {
-    if (r !== '*' && !isRegionCode(r)) {
-      throw new CliUsageError(
-        `${flag}: '${r}' is not a Region code; use e.g. eu-west-1, or '*' for every Region`,
-      );
-    }
+    if (r !== '*' && !isKnownRegion(r))
+      throw new CliUsageError(`${flag}: ${unknownRegionMessage(r)}, or '*' for every Region`);
   }
   return expandRegions(list);
 }
+
+/** What CloudFormation's validator said about the templates read, or why it could not run. */
+type CfnCheck =
+  | { readonly findings: readonly CfnFinding[] }
+  | { readonly unavailable: string; readonly findings: readonly CfnFinding[] };
+
+const describeFinding = (f: CfnFinding): string =>
+  `${f.stack}: ${f.resource ? `${f.resource}: ` : ''}${f.path ? `${f.path.replace(/^Properties\./, '')}: ` : ''}${f.message} (${f.ruleId})`;
+
+/** Model issues that are expected, not worth a line unless asked (`--verbose`). */
+const isRoutineNote = (message: string): boolean =>
+  /dynamic reference .* is resolved by CloudFormation/.test(message);
 
 function describeGap(s: ScenarioResult): string {
   const misses = s.misses.map((m) => `      · ${m.reason} (${m.ruleArn.split('/').pop()})`);
@@ -85,6 +99,7 @@ export const verifyCommand: CommandModule = {
       )
       .option('--max-gaps <n>', 'how many gaps to list in the text output', '40')
       .option('--json', 'print the full result as JSON')
+      .option('--verbose', 'also print the notes about what is resolved only at deploy time')
       .action(
         run(async (io: CliIO, flags: VerifyFlags) => {
           const { loadSystem } = await import('../system.js'); // aws-cdk-lib: not for --help
@@ -92,38 +107,76 @@ export const verifyCommand: CommandModule = {
           const maxGaps = Number(flags.maxGaps);
           if (!Number.isInteger(maxGaps) || maxGaps < 0)
             throw new CliUsageError(`--max-gaps: expected a whole number (got '${flags.maxGaps}')`);
-          const system = loadSystem(flags, io.cwd);
+          // CloudFormation's validator builds its engine on a worker thread while this one synthesizes
+          // (CDK's own synth-time validation is off: it would build the same engine a second time).
+          const pending = startCfnValidation();
+          let system: Awaited<ReturnType<typeof loadSystem>>;
+          try {
+            system = loadSystem(flags, io.cwd, { cdkValidation: false });
+          } catch (e) {
+            pending.cancel();
+            throw e;
+          }
+          if (system.picked) io.err(system.picked);
+          const checking = pending.validate(system.stacks.map(templateOf)).then(
+            (findings): CfnCheck => ({ findings }),
+            (e: unknown): CfnCheck => ({ unavailable: (e as Error).message, findings: [] }),
+          );
           const result = verifyModel(system.model, { regions, roleArns: flags.roleArn, users: flags.user });
           if (result.roles.length === 0 && result.users.length === 0) {
+            pending.cancel();
             throw new CliUsageError(
               `${system.source}: no break-glass role or user found; tag them breakglass:role=true / breakglass:user=true, or pass --role-arn / --user`,
             );
           }
+          const cfn = await checking;
+          const rejected = cfn.findings.filter((f) => f.severity === 'error');
+          const cautions = cfn.findings.filter((f) => f.severity === 'warning');
           for (const w of result.warnings) io.err(`warning: ${w}`);
-          for (const i of system.model.issues.slice(0, 20)) io.err(`note: ${i.stackName}: ${i.message}`);
+          if ('unavailable' in cfn)
+            io.err(`warning: templates not checked by CloudFormation's validator: ${cfn.unavailable}`);
+          for (const f of cautions) io.err(`warning: CloudFormation's validator: ${describeFinding(f)}`);
+          const notes = system.model.issues.filter((i) => flags.verbose || !isRoutineNote(i.message));
+          for (const i of notes.slice(0, 20)) io.err(`note: ${i.stackName}: ${i.message}`);
+          const exit = result.summary.gaps > 0 || rejected.length > 0 ? EXIT_FINDINGS : EXIT_OK;
           if (flags.json) {
-            io.out(JSON.stringify(result, null, 2));
-            return result.summary.gaps > 0 ? EXIT_FINDINGS : EXIT_OK;
+            io.out(JSON.stringify({ ...result, cloudFormation: cfn }, null, 2));
+            return exit;
           }
           io.out(`Verified ${system.stacks.length} stack(s) from ${system.source}`);
-          for (const r of result.roles) io.out(`  role  ${r}`);
-          for (const u of result.users) io.out(`  user  ${u}`);
+          for (const m of buildMatrices(result)) {
+            io.out('');
+            io.out(`${result.roles.includes(m.principal ?? '') ? 'role' : 'user'}  ${m.principal ?? ''}`);
+            io.out(renderMatrix(m, { legend: false }));
+          }
           io.out('');
-          io.out(renderMatrix(buildMatrix(result)));
+          io.out(LEGEND);
           io.out('');
           const gaps = result.scenarios.filter((s) => !s.ok);
-          if (gaps.length > 0) {
-            io.out(`Gaps (${gaps.length}${gaps.length > maxGaps ? `, first ${maxGaps}` : ''}):`);
-            for (const g of gaps.slice(0, maxGaps)) io.out(describeGap(g));
+          const total = gaps.length + rejected.length;
+          if (total > 0) {
+            io.out(`Gaps (${total}${total > maxGaps ? `, first ${maxGaps}` : ''}):`);
+            const lines = [
+              ...rejected.map((f) => `  ✗ CloudFormation would reject this: ${describeFinding(f)}`),
+              ...gaps.map(describeGap),
+            ];
+            for (const line of lines.slice(0, maxGaps)) io.out(line);
             io.out('');
           }
           const sample = sampleAlert(result);
           if (sample) io.out(sample + '\n');
           io.out(
-            `${result.summary.total} scenarios in ${result.regions.length} Regions: ${result.summary.ok} ok, ${result.summary.gaps} gap(s)`,
+            `${result.summary.total} scenarios in ${result.regions.length} Regions: ${result.summary.ok} ok, ${result.summary.gaps} gap(s)` +
+              ('unavailable' in cfn
+                ? ''
+                : `; ${system.stacks.length} template(s) checked by CloudFormation's validator: ${rejected.length} error(s), ${cautions.length} warning(s)`),
           );
-          return gaps.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+          return exit;
         }),
       );
   },
 };
+
+function templateOf(s: StackInput): { name: string; body: unknown; account: string; region: string } {
+  return { name: s.stackName, body: s.template, account: s.account, region: s.region };
+}
