@@ -5,12 +5,14 @@
  * policy name or ARN, PolicyStatement → IAM JSON, RetentionDays → days, ISecret → ARN or name).
  */
 import { z } from 'zod';
+import { isKnownRegion, unknownRegionMessage } from '../engines/regions.js';
 import { alertingSchema } from './alerting-schema.js';
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id such as '111122223333'");
 const region = z
   .string()
   .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a Region code such as 'eu-west-1'")
+  .refine(isKnownRegion, { error: (iss) => unknownRegionMessage(String(iss.input)) })
   .describe('Region code');
 const iamName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be 1-64 of letters, digits and + = , . @ _ -');
 const sessionName = z
