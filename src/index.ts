@@ -113,6 +113,8 @@ export {
 // --- simulator ---
 
 // --- report ---
+// The report itself (trail ingestion, DuckDB store, renderers) is `breakglass/report` (ESM only): it needs
+// the optional report dependencies, which a CDK app using only the constructs does not install.
 export {
   type Session,
   type SessionAction,
@@ -121,17 +123,3 @@ export {
   buildSessions,
   iamActionOf,
 } from './engines/cloudtrail/index.js';
-export {
-  ReportError,
-  type Report,
-  ingestTrail,
-  sessionsFrom,
-  LocalTrailSource,
-  type TrailSource,
-  AthenaTrail,
-  athenaDdl,
-  type AthenaPort,
-  renderHtml,
-  renderMarkdown,
-  renderJson,
-} from './report/index.js';

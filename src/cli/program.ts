@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { BreakGlassError } from '../engines/errors.js';
 import { EXIT_BUG, EXIT_USAGE, type CliIO } from './io.js';
@@ -19,6 +20,25 @@ function verbOf(argv: readonly string[]): { verb?: string; viaHelp: boolean } {
 function suggestion(verb: string): string {
   const near = COMMANDS.find((c) => c.name.startsWith(verb.slice(0, 3)) || verb.startsWith(c.name));
   return near ? ` (did you mean '${near.name}'?)` : '';
+}
+
+/**
+ * The optional dependency a failed import names, with the range this package wants (the report, `query`
+ * and the AWS verbs need packages a construct-only install leaves out; package.json `peerDependenciesMeta`).
+ */
+function missingOptionalDependency(e: unknown): { name: string; range: string } | undefined {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return undefined;
+  const name = /Cannot find (?:package|module) '((?:@[^/']+\/)?[^/']+)/.exec(
+    String((e as Error).message),
+  )?.[1];
+  if (!name) return undefined;
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  };
+  if (!manifest.peerDependenciesMeta?.[name]?.optional) return undefined;
+  return { name, range: manifest.peerDependencies?.[name] ?? 'latest' };
 }
 
 /**
@@ -81,6 +101,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.err(`error: ${e.message}`);
       if (debug && e.stack) io.err(e.stack);
       return e.exitCode;
+    }
+    const missing = missingOptionalDependency(e);
+    if (missing) {
+      io.err(
+        `error: this command needs ${missing.name}, which is not installed (the constructs do not need it); install it with: npm install --save-dev '${missing.name}@${missing.range}'`,
+      );
+      return EXIT_USAGE;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     io.err(
