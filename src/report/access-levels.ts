@@ -10,8 +10,11 @@ import {
   type IamAction,
 } from '../engines/cloudtrail/actions.js';
 
-/** Most severe first: some actions have two levels (`kms:PutKeyPolicy` is "Permissions management, Write"). */
-const SEVERITY: readonly AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
+/**
+ * Most severe first: some actions have two levels (`kms:PutKeyPolicy` is "Permissions management,
+ * Write"). Tagging actions are listed as "Tagging, Write" (`iam:TagRole`): they are reported as Tagging.
+ */
+const SEVERITY: readonly AccessLevel[] = ['Permissions management', 'Tagging', 'Write', 'Read', 'List'];
 
 function asLevel(v: unknown): AccessLevel | undefined {
   if (typeof v !== 'string') return undefined;

@@ -104,7 +104,8 @@ WHERE ${this.scope()}((
   AND useridentity.username IN ${sqlList(userNames)}
 ) OR (
   eventsource = 'signin.amazonaws.com' AND eventname = 'SwitchRole'
-  AND regexp_extract(json_extract_scalar(additionaleventdata, '$.SwitchTo'), '[^/]+$') IN ${sqlList(roleNames)}
+  AND (regexp_extract(json_extract_scalar(additionaleventdata, '$.SwitchTo'), '[^/]+$') IN ${sqlList(roleNames)}
+    OR regexp_extract(useridentity.arn, ':assumed-role/([^/]+)/', 1) IN ${sqlList(roleNames)})
 ))`;
   }
 

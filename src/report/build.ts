@@ -2,7 +2,7 @@
  * The post-incident report: ingest a trail (skipping bad files with a reason), reconstruct the
  * break-glass sessions, classify every call. Renderers turn the `Report` into HTML, Markdown, JSON.
  */
-import { iamActionOf } from '../engines/cloudtrail/actions.js';
+import { iamActionsOf } from '../engines/cloudtrail/actions.js';
 import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
 import { buildSessions, type Session, type SessionPrincipals } from '../engines/cloudtrail/sessions.js';
 import { classifierOf, resolveAccessLevels } from './access-levels.js';
@@ -10,7 +10,7 @@ import { SkipFile } from './errors.js';
 import { ingestFast } from './fastpath.js';
 import { collectSessionRecords, type SessionRecordSource } from './plan.js';
 import { inWindow, type LocalCopy, type TrailObject, type TrailSource } from './sources.js';
-import type { BatchFile, TrailStore } from './store.js';
+import type { BatchFile, SkippedRecord, TrailStore } from './store.js';
 
 export interface SkippedInput {
   readonly file: string;
@@ -28,6 +28,18 @@ export interface ReportInputs {
   readonly skipped: readonly SkippedInput[];
   /** Where the records came from (`--trail` or `athena:db.table`). */
   readonly source: string;
+  /** Records left out of files that were otherwise read (a field of the wrong JSON type), with where. */
+  readonly skippedRecords?: readonly SkippedRecord[];
+  /** Records without `awsRegion` (kept, with an empty region): how many, and the first ones. */
+  readonly missingRegion?: {
+    readonly count: number;
+    readonly records: ReadonlyArray<{
+      readonly file: string;
+      readonly eventId?: string;
+      readonly eventName: string;
+      readonly eventTime: string;
+    }>;
+  };
 }
 
 export interface Report {
@@ -102,6 +114,7 @@ export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
         events: r.events,
         skipped: r.skipped,
         source: o.sourceName,
+        ...(await recordIssues(o.store, objects)),
       },
       fast: { candidates: r.candidates, rescanned: r.rescanned },
     };
@@ -154,8 +167,32 @@ export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
     o.onProgress?.({ files, totalFiles: objects.length, bytes, events });
   }
   return {
-    inputs: { files, prunedByDate: pruned, bytes, events, skipped, source: o.sourceName },
+    inputs: {
+      files,
+      prunedByDate: pruned,
+      bytes,
+      events,
+      skipped,
+      source: o.sourceName,
+      ...(await recordIssues(o.store, objects)),
+    },
   };
+}
+
+/** Record-level problems of an ingest, in input order (the same whichever path read the files). */
+async function recordIssues(
+  store: TrailStore,
+  objects: readonly TrailObject[],
+): Promise<Pick<ReportInputs, 'skippedRecords' | 'missingRegion'>> {
+  const order = new Map(objects.map((x, i) => [x.name, i]));
+  const skippedRecords = store
+    .skippedRecords()
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (order.get(a.r.file) ?? 0) - (order.get(b.r.file) ?? 0) || a.i - b.i)
+    .map((x) => x.r);
+  const missing = await store.missingRegion();
+  missing.records.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+  return { skippedRecords, missingRegion: missing };
 }
 
 export interface SessionsOptions {
@@ -176,7 +213,7 @@ export async function sessionsFrom(o: SessionsOptions): Promise<Session[]> {
       return Number.isNaN(t) || (t >= lo && t <= hi);
     });
   }
-  const levels = await resolveAccessLevels(records.map(iamActionOf));
+  const levels = await resolveAccessLevels(records.flatMap(iamActionsOf));
   return buildSessions(records, { principals: o.principals, classify: classifierOf(levels) });
 }
 

@@ -203,7 +203,11 @@ export async function ingestFast(o: FastPathOptions): Promise<FastPathResult> {
     if (reduced.length === 0) return;
     const batch = reduced;
     reduced = [];
-    const r = await o.store.ingestBatch(batch.map((x) => x.file));
+    // No record-by-record salvage of a reduced copy: its indexes are not the file's (read it whole).
+    const r = await o.store.ingestBatch(
+      batch.map((x) => x.file),
+      { salvage: false },
+    );
     inserted += r.events;
     for (const x of batch) await rm(x.file.path, { force: true });
     // A reduced copy DuckDB rejects holds a record that would make it reject the whole file:

@@ -1,4 +1,5 @@
-import type { Session } from '../engines/cloudtrail/sessions.js';
+import { riskRank } from '../engines/cloudtrail/actions.js';
+import type { Session, SessionAction } from '../engines/cloudtrail/sessions.js';
 
 /** `1h 02m 03s` style. */
 export function formatDuration(seconds: number): string {
@@ -46,3 +47,58 @@ export function whyOf(s: Session): string {
   });
   return tags.map(([k, v]) => `${k}: ${v}`).join('; ');
 }
+
+/** Reason and Ticket session tags (empty when absent). */
+export function reasonOf(s: Session): string {
+  return [s.tags['Reason'], s.tags['Ticket']].filter((x): x is string => !!x).join(' · ');
+}
+
+/** Console sign-ins cannot pass session tags, so such a session never carries a reason itself. */
+export function cannotCarryReason(s: Session): boolean {
+  return (s.wayIn === 'ConsoleLogin' || s.wayIn === 'SwitchRole') && Object.keys(s.tags).length === 0;
+}
+
+export const CONSOLE_SIGN_IN_NOTE =
+  'console sign-in cannot carry session tags: record the reason in the ticket';
+
+/** Risky calls, most severe category first, then in time order. */
+export function bySeverity(calls: readonly SessionAction[]): SessionAction[] {
+  return calls
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => riskRank(x.a.risk!.category) - riskRank(y.a.risk!.category) || x.i - y.i)
+    .map((x) => x.a);
+}
+
+/**
+ * The first successful logging-tampering call of the report: after it the logs may be incomplete.
+ * Undefined when there is none.
+ */
+export function tamperingSince(sessions: readonly Session[]): string | undefined {
+  const times = sessions
+    .flatMap((s) => s.risky)
+    .filter((a) => a.risk?.category === 'logging-tampering' && !a.errorCode && !a.timeUnknown)
+    .map((a) => a.time)
+    .sort();
+  return times[0];
+}
+
+/** "3 calls (1 read, 2 write), 1 attempt" — the way in is not a call. */
+export function whatOf(s: Session): string {
+  const c = s.counts;
+  const lv = c.byLevel;
+  const levels = (
+    ['List', 'Read', 'Write', 'Permissions management', 'Tagging', 'Non-IAM', 'Unknown'] as const
+  )
+    .filter((l) => lv[l] > 0)
+    .map((l) => `${l} ${lv[l]}`)
+    .join(', ');
+  return `${c.calls} ${c.calls === 1 ? 'call' : 'calls'} (${c.read} read, ${c.write} write${levels ? `; ${levels}` : ''}), ${c.attempts} denied ${c.attempts === 1 ? 'attempt' : 'attempts'}`;
+}
+
+/** Short text for a call's resources. */
+export function resourcesText(a: SessionAction): string {
+  return (a.resources ?? []).map((r) => `${r.type} ${r.id}`).join('; ');
+}
+
+export const EVENT_HISTORY_NOTE =
+  'Console links open the event in CloudTrail Event history, which keeps management events of the last 90 days only; older events and data events are only in the trail files.';

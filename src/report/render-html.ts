@@ -7,7 +7,21 @@
 import type { AccessLevel } from '../engines/cloudtrail/actions.js';
 import type { Session, SessionAction } from '../engines/cloudtrail/sessions.js';
 import type { Report } from './build.js';
-import { formatBytes, formatDuration, mfaOf, whoOf, whyOf } from './format.js';
+import {
+  CONSOLE_SIGN_IN_NOTE,
+  EVENT_HISTORY_NOTE,
+  bySeverity,
+  cannotCarryReason,
+  formatBytes,
+  formatDuration,
+  mfaOf,
+  reasonOf,
+  resourcesText,
+  tamperingSince,
+  whatOf,
+  whoOf,
+  whyOf,
+} from './format.js';
 
 export function escapeHtml(v: unknown): string {
   return String(v ?? '')
@@ -25,6 +39,7 @@ export const LEVEL_COLOURS: Readonly<Record<AccessLevel, string>> = {
   Write: '#f28e2b',
   'Permissions management': '#e15759',
   Tagging: '#b07aa1',
+  'Non-IAM': '#76b7b2',
   Unknown: '#9c9c9c',
 };
 
@@ -47,7 +62,13 @@ table{border-collapse:collapse;width:100%;margin:8px 0 12px;font-size:13px}
 th,td{border-bottom:1px solid #e6e8eb;text-align:left;padding:4px 8px;vertical-align:top}
 th{background:#f0f2f5;font-weight:600}
 table.card th{width:150px;background:none}
-td.mono,span.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;word-break:break-all}
+td.mono,span.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;overflow-wrap:anywhere}
+.acct,.ts,.nw{white-space:nowrap}
+.banner{background:#fdecea;border:1px solid #c62828;color:#8e0000;border-radius:6px;padding:10px 14px;margin:12px 0;font-weight:600}
+.finding{background:#fff4e5;border:1px solid #ef6c00;border-radius:6px;padding:8px 12px;margin:8px 0}
+.finding b{color:#b34700}
+.note{color:#5f6670;font-size:12px}
+td.ua{font-size:11px;max-width:260px;overflow-wrap:anywhere}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff}
 .failed-badge{background:#c62828}.ok-badge{background:#2e7d32}.risk-badge{background:#ef6c00}
 .legend span{margin-right:14px;white-space:nowrap}
@@ -81,6 +102,7 @@ export function timelineSvg(s: Session): string {
   const height = top + services.length * laneH + 28;
   const t0 = Date.parse(s.start);
   const t1 = Math.max(Date.parse(s.end), t0 + 1000);
+  const timed = calls.filter((a) => !a.timeUnknown);
   const x = (t: string): number => {
     const v = Date.parse(t);
     return left + (((Number.isNaN(v) ? t0 : v) - t0) / (t1 - t0)) * (width - left - right);
@@ -96,10 +118,19 @@ export function timelineSvg(s: Session): string {
     );
   });
   const axisY = top + services.length * laneH + 14;
-  parts.push(
-    `<text x="${left}" y="${axisY}">${e(s.start)}</text><text x="${width - right}" y="${axisY}" text-anchor="end">${e(s.end)}</text>`,
-  );
-  for (const a of calls) {
+  // Time ticks: five evenly spaced, labelled HH:MM:SS (UTC); the first and last with the date.
+  const ticks = 5;
+  for (let k = 0; k < ticks; k++) {
+    const tx = left + (k / (ticks - 1)) * (width - left - right);
+    const iso = Number.isNaN(t0) ? '' : new Date(t0 + (k / (ticks - 1)) * (t1 - t0)).toISOString();
+    const label =
+      k === 0 || k === ticks - 1 ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : iso.slice(11, 19);
+    const anchor = k === 0 ? 'start' : k === ticks - 1 ? 'end' : 'middle';
+    parts.push(
+      `<line class="tick" x1="${tx.toFixed(1)}" y1="${top - 6}" x2="${tx.toFixed(1)}" y2="${axisY - 10}" stroke="#eef0f3"/><text x="${tx.toFixed(1)}" y="${axisY}" text-anchor="${anchor}">${e(label)}</text>`,
+    );
+  }
+  for (const a of timed) {
     const y = top + services.indexOf(a.service) * laneH + laneH / 2;
     const cx = x(a.time).toFixed(1);
     const colour = LEVEL_COLOURS[a.accessLevel];
@@ -112,18 +143,60 @@ export function timelineSvg(s: Session): string {
   parts.push('</svg>');
   if (s.actions.length > calls.length)
     parts.push(`<p>First ${calls.length} of ${s.actions.length} calls drawn.</p>`);
+  if (timed.length < calls.length)
+    parts.push(
+      `<p class="note">${calls.length - timed.length} records with an unknown time are not drawn (listed below).</p>`,
+    );
   return parts.join('');
 }
 
+/** An ARN or id with its 12-digit account ids kept on one line. */
+function idHtml(v: string | undefined): string {
+  return e(v ?? '').replace(/(\d{12})/g, '<span class="acct">$1</span>');
+}
+
+function timeHtml(a: SessionAction): string {
+  return a.timeUnknown
+    ? `<span class="ts">unknown time</span> <span class="note">(${e(a.time)})</span>`
+    : `<span class="ts">${e(a.time)}</span>`;
+}
+
+function eventHtml(a: SessionAction): string {
+  if (!a.eventId) return '';
+  const id = `<span class="mono nw">${e(a.eventId)}</span>`;
+  return a.consoleUrl ? `<a href="${e(a.consoleUrl)}" rel="noreferrer">${id}</a>` : id;
+}
+
 function callsTable(calls: readonly SessionAction[], max: number): string {
-  const rows = calls
-    .slice(0, max)
-    .map(
-      (a) =>
-        `<tr${a.errorCode ? ' class="fail"' : ''}><td class="mono">${e(a.time)}</td><td>${e(a.service)}:${e(a.action)}</td><td>${levelDot(a.accessLevel)}${e(a.accessLevel)}</td><td>${e(a.region)}</td><td class="mono">${e(a.account)}</td><td>${e(a.errorCode ?? 'ok')}</td><td>${e(a.risk?.reason ?? '')}</td></tr>`,
-    );
+  const rows = calls.slice(0, max).map((a) => {
+    const result = a.errorCode
+      ? `${e(a.errorCode)}${a.errorMessage ? `<br><span class="note">${e(a.errorMessage.slice(0, 300))}</span>` : ''}`
+      : 'ok';
+    const call = `${e(a.service)}:${e(a.action)}${a.alsoAuthorizes ? `<br><span class="note">also ${e(a.alsoAuthorizes.join(', '))}</span>` : ''}${a.wayIn ? ' <span class="note">(way in)</span>' : ''}`;
+    const level = a.nonIam
+      ? `${levelDot(a.accessLevel)}${e(a.nonIam)}`
+      : `${levelDot(a.accessLevel)}${e(a.accessLevel)}`;
+    return `<tr${a.errorCode ? ' class="fail"' : ''}><td class="mono">${timeHtml(a)}</td><td>${call}</td><td>${level}</td><td class="mono">${idHtml(resourcesText(a))}</td><td class="mono nw">${e(a.sourceIp ?? '')}</td><td class="mono ua">${e(a.userAgent ?? '')}</td><td class="nw">${e(a.region || 'no region')}</td><td class="mono">${idHtml(a.account)}</td><td>${result}</td><td>${eventHtml(a)}</td><td>${e(a.risk?.reason ?? '')}</td></tr>`;
+  });
   const more = calls.length > max ? `<p>${calls.length - max} more calls in report.json.</p>` : '';
-  return `<table><thead><tr><th>time (UTC)</th><th>call</th><th>access level</th><th>region</th><th>account</th><th>result</th><th>risk</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+  return `<table><thead><tr><th>time (UTC)</th><th>call</th><th>access level</th><th>resources</th><th>source IP</th><th>user agent</th><th>region</th><th>account</th><th>result</th><th>event</th><th>risk</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+}
+
+function findingsHtml(s: Session): string {
+  return s.findings
+    .map(
+      (f) =>
+        `<div class="finding"><b>Credentials used from an unexpected origin</b> — ${e(f.message)}<br>first <span class="ts">${e(f.first)}</span>; source IP ${f.sourceIps.map((x) => `<span class="mono nw">${e(x)}</span>`).join(', ')}; user agent ${f.userAgents.map((x) => `<span class="mono">${e(x)}</span>`).join(', ')}${f.accessKeyId ? `; key <span class="mono nw">${e(f.accessKeyId)}</span>` : ''}</div>`,
+    )
+    .join('');
+}
+
+function originsHtml(s: Session): string {
+  const rows = s.origins.map(
+    (o) =>
+      `<tr><td class="mono nw">${e(o.sourceIp ?? 'unknown')}</td><td class="mono ua">${e(o.userAgent ?? 'unknown agent')}</td><td class="mono"><span class="ts">${e(o.first)}</span></td><td class="mono"><span class="ts">${e(o.last)}</span></td><td>${o.records}</td><td class="mono">${e(o.accessKeyIds.join(', '))}</td><td>${o.aws ? 'AWS' : 'outside AWS'}</td></tr>`,
+  );
+  return `<table><thead><tr><th>source IP</th><th>user agent</th><th>first use</th><th>last use</th><th>records</th><th>access keys</th><th>network</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function sessionHtml(s: Session): string {
@@ -133,31 +206,49 @@ function sessionHtml(s: Session): string {
       ? '<span class="badge failed-badge">failed way in</span>'
       : '<span class="badge ok-badge">session</span>';
   const risk = s.risky.length > 0 ? ` <span class="badge risk-badge">${s.risky.length} risky</span>` : '';
-  const lv = s.counts.byLevel;
   const rows: Array<[string, string]> = [
-    ['Who', e(whoOf(s))],
+    ['Who', idHtml(whoOf(s))],
     [
       'From',
       `${e(s.person.sourceIp ?? 'unknown IP')} · <span class="mono">${e(s.person.userAgent ?? 'unknown agent')}</span>`,
     ],
     ['MFA', e(mfaOf(s))],
   ];
+  if (s.switchFrom)
+    rows.push([
+      'Switched from',
+      `<span class="mono">${idHtml(s.switchFrom.arn)}</span>${s.switchFrom.accountId ? ` (account <span class="acct">${e(s.switchFrom.accountId)}</span>)` : ''}`,
+    ]);
+  for (const t of s.federatedTokens ?? [])
+    rows.push([
+      'Federated token',
+      `${e(t.name ?? 'unnamed')} at <span class="ts">${e(t.time)}</span>${t.policy ? `; session policy <span class="mono">${e(t.policy)}</span>` : ''}${t.policyArns ? `; policy ARNs ${idHtml(t.policyArns.join(', '))}` : ''}`,
+    ]);
   if (s.sourceIdentity) rows.push(['Source identity', e(s.sourceIdentity)]);
   if (s.sessionName) rows.push(['Session name', e(s.sessionName)]);
-  rows.push(['Why', e(whyOf(s))]);
-  rows.push(['When', `${e(s.start)} → ${e(s.end)} (${e(formatDuration(s.durationSeconds))})`]);
-  rows.push(['Where', `regions ${e(s.regions.join(', '))}; accounts ${e(s.accounts.join(', '))}`]);
+  rows.push([
+    'Why',
+    `${e(whyOf(s))}${cannotCarryReason(s) ? ` <span class="note">(${e(CONSOLE_SIGN_IN_NOTE)})</span>` : ''}`,
+  ]);
+  rows.push([
+    'When',
+    `<span class="ts">${e(s.start)}</span> → <span class="ts">${e(s.end)}</span> (${e(formatDuration(s.durationSeconds))})${s.unknownTimes ? `; ${s.unknownTimes} records with an unknown time` : ''}`,
+  ]);
+  rows.push([
+    'Where',
+    `regions ${e(s.regions.join(', '))}; accounts ${s.accounts.map((x) => `<span class="acct">${e(x)}</span>`).join(', ')}`,
+  ]);
   if (s.chainedRoles.length > 0)
     rows.push(['Chained into', `<span class="mono">${e(s.chainedRoles.join(', '))}</span>`]);
-  rows.push([
-    'What',
-    `${s.counts.total} calls — ${s.counts.read} read (List ${lv.List}, Read ${lv.Read}), ${s.counts.write} write (Write ${lv.Write}, Permissions management ${lv['Permissions management']}, Tagging ${lv.Tagging}), Unknown ${lv.Unknown}; ${s.counts.failed} failed`,
-  ]);
+  rows.push(['What', e(whatOf(s))]);
   if (s.failure) rows.push(['Failure', e(`${s.failure.errorCode ?? ''} ${s.failure.errorMessage ?? ''}`)]);
   return `<section class="${cls}" id="${e(s.id)}">
-<h3>${e(s.id)} · ${e(s.wayIn)} → <span class="mono">${e(s.principal)}</span> ${badge}${risk}</h3>
+<h3>${e(s.id)} · ${e(s.wayIn)} → <span class="mono">${idHtml(s.principal)}</span> ${badge}${risk}${s.findings.length > 0 ? ' <span class="badge failed-badge">unexpected origin</span>' : ''}</h3>
+${findingsHtml(s)}
 <table class="card">${rows.map(([k, v]) => `<tr><th>${e(k)}</th><td>${v}</td></tr>`).join('')}</table>
-${s.risky.length > 0 ? `<h4>Risky calls (${s.risky.length})</h4>${callsTable(s.risky, HTML_MAX_ROWS)}` : ''}
+${s.risky.length > 0 ? `<h4>Risky calls (${s.risky.length}, most severe first)</h4>${callsTable(bySeverity(s.risky), HTML_MAX_ROWS)}` : ''}
+<h4>Origins (${s.origins.length})</h4>
+${originsHtml(s)}
 <h4>Timeline</h4>
 ${timelineSvg(s)}
 <details${s.actions.length <= 50 ? ' open' : ''}><summary>All calls (${s.actions.length})</summary>${callsTable(s.actions, HTML_MAX_ROWS)}</details>
@@ -166,7 +257,8 @@ ${timelineSvg(s)}
 
 /** Sessions with risky calls first (most risky first), then failed attempts, then the rest; by start within. */
 export function htmlOrder(sessions: readonly Session[]): Session[] {
-  const rank = (s: Session): number => (s.risky.length > 0 ? 0 : s.status === 'failed' ? 1 : 2);
+  const rank = (s: Session): number =>
+    s.findings.length > 0 || s.risky.length > 0 ? 0 : s.status === 'failed' ? 1 : 2;
   return [...sessions].sort(
     (a, b) => rank(a) - rank(b) || b.risky.length - a.risky.length || a.start.localeCompare(b.start),
   );
@@ -179,9 +271,32 @@ export function renderHtml(report: Report): string {
   const summaryRows = report.sessions
     .map(
       (s) =>
-        `<tr${s.status === 'failed' ? ' class="fail"' : ''}><td><a href="#${e(s.id)}">${e(s.id)}</a></td><td>${e(s.wayIn)}${s.status === 'failed' ? ' (failed)' : ''}</td><td class="mono">${e(s.principal)}</td><td>${e(whoOf(s))}</td><td class="mono">${e(s.start)}</td><td>${e(formatDuration(s.durationSeconds))}</td><td>${e(s.regions.join(', '))}</td><td>${s.counts.total}</td><td>${s.counts.read}</td><td>${s.counts.write}</td><td>${s.counts.failed}</td><td>${s.risky.length}</td></tr>`,
+        `<tr${s.status === 'failed' ? ' class="fail"' : ''}><td><a href="#${e(s.id)}">${e(s.id)}</a></td><td>${e(s.wayIn)}${s.status === 'failed' ? ' (failed)' : ''}</td><td class="mono">${idHtml(s.principal)}</td><td>${idHtml(whoOf(s))}</td><td>${e(reasonOf(s) || (cannotCarryReason(s) ? 'none (console sign-in)' : 'none'))}</td><td class="mono"><span class="ts">${e(s.start)}</span></td><td class="mono"><span class="ts">${e(s.end)}</span></td><td class="nw">${e(formatDuration(s.durationSeconds))}</td><td>${e(s.regions.join(', '))}</td><td>${s.counts.calls}</td><td>${s.counts.attempts}</td><td>${s.counts.read}</td><td>${s.counts.write}</td><td>${s.risky.length}</td><td>${s.findings.length > 0 ? '<b>yes</b>' : ''}</td></tr>`,
     )
     .join('');
+  const since = tamperingSince(report.sessions);
+  const banner = since
+    ? `<div class="banner">Logging was tampered with: logs may be incomplete after <span class="ts">${e(since)}</span>.</div>`
+    : '';
+  const recSkips = report.inputs.skippedRecords ?? [];
+  const missing = report.inputs.missingRegion;
+  const recordIssues =
+    (recSkips.length > 0
+      ? `<h2>Skipped records (${recSkips.length})</h2><table><thead><tr><th>file</th><th>record</th><th>reason</th></tr></thead><tbody>${recSkips
+          .map(
+            (k) =>
+              `<tr><td class="mono">${e(k.file)}</td><td class="nw">${e(k.at)}</td><td>${e(k.reason)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`
+      : '') +
+    (missing && missing.count > 0
+      ? `<h2>Records without awsRegion (${missing.count})</h2><table><thead><tr><th>file</th><th>event</th><th>time</th><th>event id</th></tr></thead><tbody>${missing.records
+          .map(
+            (k) =>
+              `<tr><td class="mono">${e(k.file)}</td><td>${e(k.eventName)}</td><td class="mono"><span class="ts">${e(k.eventTime)}</span></td><td class="mono nw">${e(k.eventId ?? '')}</td></tr>`,
+          )
+          .join('')}</tbody></table>`
+      : '');
   const skipped =
     report.inputs.skipped.length > 0
       ? `<h2>Skipped inputs (${report.inputs.skipped.length})</h2><table><thead><tr><th>file</th><th>reason</th></tr></thead><tbody>${report.inputs.skipped
@@ -198,17 +313,20 @@ export function renderHtml(report: Report): string {
 <header><h1>${e(report.title)}</h1>
 <div>Generated ${e(report.generatedAt)} from <span class="mono">${e(report.inputs.source)}</span>. ${ok} sessions, ${failed} failed attempts, ${risky} risky calls.</div></header>
 <main>
+${banner}
 <h2>Summary</h2>
 <p>Principals: <span class="mono">${e([...report.principals.roleArns, ...report.principals.userNames].join(', ') || '(none)')}</span><br>
 Inputs: ${report.inputs.files} files (${e(formatBytes(report.inputs.bytes))}), ${report.inputs.events} events, ${report.inputs.skipped.length} skipped, ${report.inputs.prunedByDate} outside the date window.</p>
 ${
   report.sessions.length === 0
     ? '<p>No break-glass session or attempt in these logs.</p>'
-    : `<table><thead><tr><th>id</th><th>way in</th><th>principal</th><th>who</th><th>start (UTC)</th><th>duration</th><th>regions</th><th>calls</th><th>read</th><th>write</th><th>failed</th><th>risky</th></tr></thead><tbody>${summaryRows}</tbody></table>`
+    : `<table><thead><tr><th>id</th><th>way in</th><th>principal</th><th>who</th><th>reason / ticket</th><th>start (UTC)</th><th>end (UTC)</th><th>duration</th><th>regions</th><th>calls</th><th>denied attempts</th><th>read</th><th>write</th><th>risky</th><th>unexpected origin</th></tr></thead><tbody>${summaryRows}</tbody></table>`
 }
 ${legend()}
+<p class="note">${e(EVENT_HISTORY_NOTE)}</p>
 ${htmlOrder(report.sessions).map(sessionHtml).join('\n')}
 ${skipped}
+${recordIssues}
 </main></body></html>
 `;
 }

@@ -3,8 +3,8 @@
  * and keeps one row per record in `events`. One file = one statement, so a corrupt file fails alone
  * and is reported with DuckDB's reason. With `--db FILE` the table stays for `breakglass query`.
  */
-import { open as openFile, rm } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { open as openFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,10 +55,11 @@ export const EVENTS_DDL = `CREATE TABLE IF NOT EXISTS events (
 )`;
 
 /**
- * The columns of a record. `slim` (the default without `--db`) keeps only what sessions read:
- * request/response bodies, error message, user agent and principal id only for STS and sign-in
- * records (and the request of ec2:DescribeInstanceAttribute, for the user-data risk); the rest of a
- * trail is bodies of calls nobody reads, and materialising them is most of the ingest time.
+ * The columns of a record. `slim` keeps only what the session plan reads (request/response bodies,
+ * error message, user agent and principal id only for STS and sign-in records). The report never
+ * uses it: every call's user agent, error message and request (for the resources it touched) are
+ * part of the report, and the fast path already gives DuckDB only the records sessions can need, so
+ * the report with and without `--db` is the same byte for byte.
  */
 const SELECT_ROW = (fileExpr: string, slim: boolean) => {
   const wayIn = `r.eventSource IN ('sts.amazonaws.com', 'signin.amazonaws.com')`;
@@ -74,7 +75,40 @@ const SELECT_ROW = (fileExpr: string, slim: boolean) => {
   ${keep('r.additionalEventData')}, ${keep('r.resources')}`;
 };
 
-const VALID = `r.eventTime IS NOT NULL AND r.eventSource IS NOT NULL AND r.eventName IS NOT NULL AND r.awsRegion IS NOT NULL`;
+/**
+ * A row needs eventTime, eventSource and eventName. A record without `awsRegion` is kept (and listed
+ * in `inputs.missingRegion`): it is still evidence.
+ */
+const VALID = `r.eventTime IS NOT NULL AND r.eventSource IS NOT NULL AND r.eventName IS NOT NULL`;
+
+/** The STRUCT members of the schema: a record with a non-object there makes DuckDB reject its file. */
+const STRUCT_PATHS: ReadonlyArray<readonly string[]> = [
+  ['userIdentity'],
+  ['userIdentity', 'sessionContext'],
+  ['userIdentity', 'sessionContext', 'sessionIssuer'],
+  ['userIdentity', 'sessionContext', 'attributes'],
+];
+
+/** Why DuckDB cannot read a record with the store's schema, or undefined when it can. */
+export function recordProblem(rec: unknown): string | undefined {
+  if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) return 'not a JSON object';
+  for (const path of STRUCT_PATHS) {
+    let v: unknown = rec;
+    for (const k of path)
+      v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined;
+    if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v)))
+      return `${path.join('.')} is ${Array.isArray(v) ? 'an array' : `a ${typeof v}`}, expected an object`;
+  }
+  return undefined;
+}
+
+/** A record the store left out, with where it was. */
+export interface SkippedRecord {
+  readonly file: string;
+  /** `Records[3]` (log files, JSON arrays) or `line 4` (JSON Lines). */
+  readonly at: string;
+  readonly reason: string;
+}
 
 /** Reads the first bytes of a (maybe gzipped) file to tell how it holds records. */
 export async function sniffKind(path: string): Promise<FileKind> {
@@ -131,7 +165,7 @@ export interface StoreOptions {
   readonly memoryLimitMb?: number;
   /** DuckDB threads (default 1: on a shared machine one thread ingested twice as fast as two). */
   readonly threads?: number;
-  /** Keep request/response bodies only for STS and sign-in records. Default: true without `dbPath`. */
+  /** Keep request/response bodies only for STS and sign-in records (default false; see `SELECT_ROW`). */
   readonly slim?: boolean;
 }
 
@@ -154,6 +188,9 @@ export class TrailStore implements SessionRecordSource {
     private readonly slim: boolean,
     private readonly memoryLimitBytes: number,
   ) {}
+
+  /** Records left out of files that were otherwise read, by file label. */
+  private readonly recordSkips = new Map<string, SkippedRecord[]>();
 
   static async open(options: StoreOptions = {}): Promise<TrailStore> {
     const tempDir = options.dbPath ? undefined : mkdtempSync(join(tmpdir(), 'breakglass-report-'));
@@ -179,15 +216,115 @@ export class TrailStore implements SessionRecordSource {
     // A temporary store is deleted at the end: no point writing its final checkpoint.
     if (tempDir) await conn.run('PRAGMA disable_checkpoint_on_shutdown');
     await conn.run(EVENTS_DDL);
-    return new TrailStore(instance, conn, tempDir, options.slim ?? !options.dbPath, memoryLimitMb * MB);
+    return new TrailStore(instance, conn, tempDir, options.slim ?? false, memoryLimitMb * MB);
   }
 
   /**
    * Ingests one file; returns the number of records kept. Throws `SkipFile` (with DuckDB's reason)
    * when the file is not a readable CloudTrail log; nothing of it is kept then.
    */
-  async ingestFile(path: string, label: string): Promise<number> {
+  async ingestFile(path: string, label: string, salvage = true): Promise<number> {
     const kind = await sniffKind(path);
+    this.recordSkips.delete(label);
+    try {
+      return await this.ingestKind(path, label, kind);
+    } catch (e) {
+      if (!salvage || !(e instanceof SkipFile) || /^not CloudTrail/.test(e.reason)) throw e;
+      // DuckDB rejects the whole file for one record it cannot type: read the file in Node, leave
+      // out the records that do not fit, and give DuckDB the rest.
+      const salvaged = await this.salvage(path, label, kind);
+      if (salvaged === undefined) throw e;
+      return salvaged;
+    }
+  }
+
+  /**
+   * The records of a file DuckDB rejected, without those that do not fit the schema (listed in
+   * `skippedRecords()`); undefined when the file is not valid JSON at all (the file is skipped then).
+   */
+  private async salvage(path: string, label: string, kind: FileKind): Promise<number | undefined> {
+    let text: string;
+    try {
+      const raw = await readFile(path);
+      text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '');
+    } catch {
+      return undefined;
+    }
+    const items: Array<{ at: string; rec?: unknown; reason?: string }> = [];
+    if (kind === 'lines') {
+      const lines = text.split('\n');
+      for (const [i, line] of lines.entries()) {
+        if (line.trim() === '') continue;
+        try {
+          items.push({ at: `line ${i + 1}`, rec: JSON.parse(line) as unknown });
+        } catch {
+          items.push({ at: `line ${i + 1}`, reason: 'invalid JSON' });
+        }
+      }
+    } else {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+      const list = kind === 'records' ? (doc as { Records?: unknown } | null)?.Records : doc;
+      if (!Array.isArray(list)) return undefined;
+      const name = kind === 'records' ? 'Records' : '';
+      list.forEach((rec: unknown, i) => items.push({ at: `${name}[${i}]`, rec }));
+    }
+    const good: unknown[] = [];
+    const skipped: SkippedRecord[] = [];
+    for (const it of items) {
+      const reason = it.reason ?? recordProblem(it.rec);
+      if (reason) skipped.push({ file: label, at: it.at, reason });
+      else good.push(it.rec);
+    }
+    if (skipped.length === 0) return undefined;
+    const dir = mkdtempSync(join(tmpdir(), 'breakglass-salvage-'));
+    try {
+      const copy = join(dir, 'records.json');
+      await writeFile(copy, JSON.stringify({ Records: good }));
+      const n = await this.ingestKind(copy, label, 'records');
+      this.recordSkips.set(label, skipped);
+      return n;
+    } catch {
+      return undefined;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Records left out of files that were otherwise read, in file order then record order. */
+  skippedRecords(): SkippedRecord[] {
+    return [...this.recordSkips.values()].flat();
+  }
+
+  /** Records without `awsRegion`: how many, and the first `max` of them (file, event id, name). */
+  async missingRegion(
+    max = 50,
+  ): Promise<{
+    count: number;
+    records: Array<{ file: string; eventId?: string; eventName: string; eventTime: string }>;
+  }> {
+    const r = await this.conn.runAndReadAll(
+      `SELECT file, event_id, event_name, event_time FROM events WHERE aws_region IS NULL ORDER BY file, event_time, event_id, event_name`,
+    );
+    const rows = r.getRowObjectsJS() as Array<Record<string, string | null>>;
+    return {
+      count: rows.length,
+      records: rows.slice(0, max).map((x) => ({
+        file: x['file'] ?? '',
+        ...(x['event_id'] ? { eventId: x['event_id'] } : {}),
+        eventName: x['event_name'] ?? '',
+        eventTime: x['event_time'] ?? '',
+      })),
+    };
+  }
+
+  private async ingestKind(path: string, label: string, kind: FileKind): Promise<number> {
     // A CloudTrail log file is one JSON object; DuckDB buffers it whole, so start small and retry
     // bigger only for the rare file that needs it (memory stays bounded for the common case).
     for (let size = 16 * MB; ; size *= 4) {
@@ -238,7 +375,7 @@ export class TrailStore implements SessionRecordSource {
    * parses them in parallel and commits once. If that statement fails, each file is retried alone
    * so only the bad one is skipped.
    */
-  async ingestBatch(files: readonly BatchFile[]): Promise<BatchResult> {
+  async ingestBatch(files: readonly BatchFile[], options: { salvage?: boolean } = {}): Promise<BatchResult> {
     let events = 0;
     const skipped: Array<{ label: string; reason: string }> = [];
     const logs: BatchFile[] = [];
@@ -266,7 +403,7 @@ export class TrailStore implements SessionRecordSource {
     }
     for (const f of [...logs, ...others]) {
       try {
-        events += await this.ingestFile(f.path, f.label);
+        events += await this.ingestFile(f.path, f.label, options.salvage ?? true);
       } catch (e) {
         if (!(e instanceof SkipFile)) throw e;
         skipped.push({ label: f.label, reason: e.reason });
@@ -280,6 +417,7 @@ export class TrailStore implements SessionRecordSource {
 
   /** Removes the rows of one file (by label); returns how many. */
   async deleteFile(label: string): Promise<number> {
+    this.recordSkips.delete(label);
     const r = await this.conn.run(`DELETE FROM events WHERE file = ${sqlString(label)}`);
     return r.rowsChanged;
   }
@@ -317,7 +455,8 @@ export class TrailStore implements SessionRecordSource {
       AND ui_user_name IN ${sqlList(userNames)}
     ) OR (
       event_source = 'signin.amazonaws.com' AND event_name = 'SwitchRole'
-      AND regexp_extract(json_extract_string(additional_event_data, '$.SwitchTo'), '[^/]+$') IN ${sqlList(roleNames)}
+      AND (regexp_extract(json_extract_string(additional_event_data, '$.SwitchTo'), '[^/]+$') IN ${sqlList(roleNames)}
+        OR regexp_extract(ui_arn, ':assumed-role/([^/]+)/', 1) IN ${sqlList(roleNames)})
     )`);
   }
 

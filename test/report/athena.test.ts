@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iamActionOf } from '../../src/engines/cloudtrail/actions.js';
+import { iamActionsOf } from '../../src/engines/cloudtrail/actions.js';
 import { buildSessions } from '../../src/engines/cloudtrail/sessions.js';
 import { classifierOf, resolveAccessLevels } from '../../src/report/access-levels.js';
 import { athenaDdl, AthenaTrail, type AthenaPort, type AthenaState } from '../../src/report/athena.js';
@@ -98,7 +98,7 @@ describe('AthenaTrail (fake Athena running the SQL)', () => {
   it('reconstructs the same sessions as the engine on the raw records', async () => {
     const port = new DuckAthena(conn);
     const viaAthena = await sessionsFrom({ records: new AthenaTrail(port, opts), principals });
-    const levels = await resolveAccessLevels(records.map(iamActionOf));
+    const levels = await resolveAccessLevels(records.flatMap(iamActionsOf));
     const direct = buildSessions(records, { principals, classify: classifierOf(levels) });
     expect(viaAthena.map((s) => s.actions.map((a) => a.eventId))).toEqual(
       direct.map((s) => s.actions.map((a) => a.eventId)),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iamActionOf } from '../../src/engines/cloudtrail/actions.js';
+import { iamActionsOf } from '../../src/engines/cloudtrail/actions.js';
 import { buildSessions } from '../../src/engines/cloudtrail/sessions.js';
 import { classifierOf, resolveAccessLevels } from '../../src/report/access-levels.js';
 import { ingestTrail, sessionsFrom, type IngestResult } from '../../src/report/build.js';
@@ -52,7 +52,7 @@ describe('ingestTrail (DuckDB store)', () => {
 
   it('finds the same sessions through SQL as the engine does on the raw records', async () => {
     const viaStore = await sessionsFrom({ records: store, principals });
-    const levels = await resolveAccessLevels(tree.records.map(iamActionOf));
+    const levels = await resolveAccessLevels(tree.records.flatMap(iamActionsOf));
     const direct = buildSessions(tree.records, { principals, classify: classifierOf(levels) });
     expect(viaStore.map((s) => [s.wayIn, s.status, s.start, s.counts.total])).toEqual(
       direct.map((s) => [s.wayIn, s.status, s.start, s.counts.total]),

@@ -18,7 +18,12 @@ export {
   type RiskCategory,
   type RiskFinding,
   ACCESS_LEVELS,
+  EVENT_ACTIONS,
+  RISK_CATEGORIES,
   iamActionOf,
+  iamActionsOf,
+  nonIamOf,
+  riskRank,
   isReadLevel,
   isWriteLevel,
   riskOf,
@@ -26,6 +31,8 @@ export {
 export {
   type Session,
   type SessionAction,
+  type SessionOrigin,
+  type OriginFinding,
   type SessionCounts,
   type SessionOptions,
   type SessionPerson,
@@ -33,6 +40,14 @@ export {
   type SessionSelectors,
   type WayIn,
   buildSessions,
+  isAwsOrigin,
   roleKeyOf,
   selectorsOf,
 } from './sessions.js';
+export {
+  type ResourceRef,
+  RESOURCE_PARAMS,
+  MAX_RESOURCES_PER_CALL,
+  consoleUrlOf,
+  resourcesOf,
+} from './resources.js';

@@ -17,14 +17,17 @@
  */
 import type { CloudTrailRecord } from './record.js';
 import {
-  iamActionOf,
+  iamActionsOf,
   isReadLevel,
   isWriteLevel,
+  nonIamOf,
   riskOf,
   type AccessLevel,
   type ActionClassifier,
+  type IamAction,
   type RiskCategory,
 } from './actions.js';
+import { consoleUrlOf, resourcesOf, type ResourceRef } from './resources.js';
 
 /** Who counts as break-glass. */
 export interface SessionPrincipals {
@@ -68,31 +71,83 @@ export interface SessionPerson {
 }
 
 export interface SessionAction {
+  /** `eventTime` as recorded (kept even when it is not a timestamp: see `timeUnknown`). */
   readonly time: string;
+  /** The record's `eventTime` is not a timestamp; the call is kept at the end of its session. */
+  readonly timeUnknown?: true;
+  /** The record is (part of) the way in, not a call made with the session's credentials. */
+  readonly wayIn?: true;
   readonly eventId?: string;
   readonly eventSource: string;
   readonly eventName: string;
   readonly service: string;
   readonly action: string;
+  /** Further IAM actions the same call was authorised by (CopyObject also reads the source: s3:GetObject). */
+  readonly alsoAuthorizes?: readonly string[];
   readonly accessLevel: AccessLevel;
+  /** For `Non-IAM` events: what they are (console sign-in, AWS service event, …). */
+  readonly nonIam?: string;
+  /** `awsRegion`; empty when the record has none (counted in `inputs.missingRegion`). */
   readonly region: string;
   readonly account?: string;
   /** Role whose credentials made the call (differs from the session's role after chaining). */
   readonly roleArn?: string;
   readonly sourceIp?: string;
+  readonly userAgent?: string;
+  /** What the call acted on (CloudTrail `resources`, then identifying request parameters). */
+  readonly resources?: readonly ResourceRef[];
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** The event in the CloudTrail console's Event history (kept there for 90 days). */
+  readonly consoleUrl?: string;
   readonly risk?: { readonly category: RiskCategory; readonly reason: string };
 }
 
+/** One place the session's credentials were used from. */
+export interface SessionOrigin {
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  readonly first: string;
+  readonly last: string;
+  /** Records from this origin (the way in included). */
+  readonly records: number;
+  readonly accessKeyIds: readonly string[];
+  /** `sourceIPAddress` is an AWS service, `AWS Internal` or a private (VPC) address. */
+  readonly aws: boolean;
+}
+
+/** "Credentials used from an unexpected origin". */
+export interface OriginFinding {
+  readonly kind:
+    'service-credentials-outside-aws' | 'origin-differs-from-way-in' | 'key-used-from-several-ips';
+  readonly message: string;
+  readonly sourceIps: readonly string[];
+  readonly userAgents: readonly string[];
+  readonly accessKeyId?: string;
+  /** First use from the unexpected origin. */
+  readonly first: string;
+  readonly eventIds: readonly string[];
+}
+
+/**
+ * What a session did. The way in is not a call; a denied (failed) call is an attempt, not a read or
+ * a write.
+ */
 export interface SessionCounts {
+  /** Every record of the session, the way in included. */
   readonly total: number;
-  /** List + Read. */
+  /** Successful calls made with the session's credentials. */
+  readonly calls: number;
+  /** Failed (denied) calls. */
+  readonly attempts: number;
+  /** Successful List + Read calls. */
   readonly read: number;
-  /** Write + Permissions management + Tagging. */
+  /** Successful Write + Permissions management + Tagging calls. */
   readonly write: number;
-  readonly failed: number;
+  /** Successful calls by access level. */
   readonly byLevel: Readonly<Record<AccessLevel, number>>;
+  /** Attempts by access level. */
+  readonly attemptsByLevel: Readonly<Record<AccessLevel, number>>;
 }
 
 export interface Session {
@@ -125,6 +180,22 @@ export interface Session {
   readonly actions: readonly SessionAction[];
   /** Why the way in failed. */
   readonly failure?: { readonly errorCode?: string; readonly errorMessage?: string };
+  /** Every distinct origin (source IP + user agent) of the session's records, by first use. */
+  readonly origins: readonly SessionOrigin[];
+  /** Credentials used from an unexpected origin. */
+  readonly findings: readonly OriginFinding[];
+  /** Console SwitchRole: the IAM user (or role session) the person switched from. */
+  readonly switchFrom?: { readonly arn: string; readonly name?: string; readonly accountId?: string };
+  /** Federation tokens issued inside the session (GetFederationToken): user name and session policy. */
+  readonly federatedTokens?: ReadonlyArray<{
+    readonly time: string;
+    readonly name?: string;
+    readonly policy?: string;
+    readonly policyArns?: readonly string[];
+    readonly accessKeyId?: string;
+  }>;
+  /** Records of the session whose `eventTime` is not a timestamp. */
+  readonly unknownTimes?: number;
 }
 
 /**
@@ -244,9 +315,9 @@ function tagsOf(r: CloudTrailRecord): Record<string, string> {
   for (const [k, v] of Object.entries(principalTags ?? {})) if (typeof v === 'string') out[k] ??= v;
   return out;
 }
+/** Milliseconds of `eventTime`, NaN when it is not a timestamp. */
 function timeOf(r: CloudTrailRecord): number {
-  const t = Date.parse(r.eventTime);
-  return Number.isNaN(t) ? 0 : t;
+  return /^\d{4}-\d{2}-\d{2}T/.test(r.eventTime) ? Date.parse(r.eventTime) : NaN;
 }
 function isWayInEvent(r: CloudTrailRecord): boolean {
   return (
@@ -297,6 +368,9 @@ interface Draft {
   records: CloudTrailRecord[];
   failure?: { errorCode?: string; errorMessage?: string };
   first: number;
+  /** Records that are the way in (the first one, and the SwitchRole of a console switch). */
+  wayInRecords: Set<CloudTrailRecord>;
+  switchFrom?: { arn: string; name?: string; accountId?: string };
 }
 
 /**
@@ -306,9 +380,11 @@ interface Draft {
 export function buildSessions(records: readonly CloudTrailRecord[], options: SessionOptions): Session[] {
   const match = new Matcher(options.principals);
   const indexed = records.map((r, i) => ({ r, i, t: timeOf(r) }));
+  // Records without a usable time go last (they are linked by key / ARN, not by time).
   indexed.sort(
     (a, b) =>
-      a.t - b.t ||
+      Number(Number.isNaN(a.t)) - Number(Number.isNaN(b.t)) ||
+      (Number.isNaN(a.t) ? 0 : a.t - b.t) ||
       Number(!isWayInEvent(a.r)) - Number(!isWayInEvent(b.r)) ||
       (a.r.eventID ?? '').localeCompare(b.r.eventID ?? '') ||
       a.i - b.i,
@@ -382,6 +458,7 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
       accessKeyIds: new Set(),
       records: [],
       first: drafts.length,
+      wayInRecords: new Set([r]),
     };
     if (failed) {
       const failure: { errorCode?: string; errorMessage?: string } = {};
@@ -435,6 +512,9 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
       byKey.set(k, { d, t: timeOf(r) });
       d.accessKeyIds.add(k);
     }
+    // A console SwitchRole of the same session may sort before its AssumeRole: link the ARN now.
+    const a = failedOf(r) ? undefined : assumedArnOf(r);
+    if (a && !byArn.has(a)) byArn.set(a, d);
   }
 
   for (const r of sorted) {
@@ -469,8 +549,29 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
       }
     }
     if (r.eventSource === 'signin.amazonaws.com' && r.eventName === 'SwitchRole') {
-      // https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html: the role
-      // switched to is in additionalEventData.SwitchTo.
+      const switched = switchFromOf(r);
+      if (switched && match.role(switched.role)) {
+        // The SwitchFrom form: recorded as the role session, the person in SwitchFrom.
+        const failed = failedOf(r);
+        const paired = ui?.arn ? byArn.get(ui.arn) : undefined;
+        const d = paired ?? open(r, 'SwitchRole', switched.role, failed);
+        d.records.push(r);
+        d.wayInRecords.add(r);
+        if (switched.from) d.switchFrom = switched.from;
+        if (!paired) {
+          d.roleArn = switched.role;
+          const sessionName = ui?.arn ? /:assumed-role\/[^/]+\/(.+)$/.exec(ui.arn)?.[1] : undefined;
+          if (sessionName) d.sessionName = sessionName;
+          d.person = switchPersonOf(r, switched.from);
+          if (ui?.arn && !failed) byArn.set(ui.arn, d);
+        } else if (d.person.mfa === undefined) {
+          const mfa = personOf(r).mfa;
+          if (mfa !== undefined) d.person = { ...d.person, mfa };
+        }
+        continue;
+      }
+      // The SwitchTo form (https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html):
+      // recorded with the caller's identity, the role switched to in additionalEventData.SwitchTo.
       const target = str(r.additionalEventData?.['SwitchTo']);
       if (match.role(target)) {
         const failed = failedOf(r);
@@ -492,7 +593,10 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
     const key = callerKeyOf(r);
     const t = timeOf(r);
     const hit = key ? byKey.get(key) : undefined;
-    let d = hit && t >= hit.t && t <= hit.t + MAX_CREDENTIAL_LIFETIME_MS ? hit.d : undefined;
+    const inLife =
+      hit !== undefined &&
+      (Number.isNaN(t) || Number.isNaN(hit.t) || (t >= hit.t && t <= hit.t + MAX_CREDENTIAL_LIFETIME_MS));
+    let d = hit && inLife ? hit.d : undefined;
     if (!d && ui?.type === 'AssumedRole' && ui.arn) d = byArn.get(ui.arn);
     const sid = str(ui?.sessionContext?.sourceIdentity);
     if (!d && sid) {
@@ -512,7 +616,7 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
     ) {
       const uk = `${str(ui.accountId) ?? r.recipientAccountId ?? ''}:${ui.userName}`;
       const openUser = userOpen.get(uk);
-      if (openUser && t - openUser.t <= USER_SESSION_MS) d = openUser.d;
+      if (openUser && (Number.isNaN(t) || t - openUser.t <= USER_SESSION_MS)) d = openUser.d;
       else {
         d = open(r, 'AccessKey', str(ui.arn) ?? str(ui.userName)!, false);
         d.userName = str(ui.userName);
@@ -552,57 +656,298 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
   return finished.map((f, i) => ({ id: `S${i + 1}`, ...f.session }));
 }
 
+/** The role and the person of a SwitchRole in the SwitchFrom form (no `SwitchTo`, identity = the role session). */
+function switchFromOf(
+  r: CloudTrailRecord,
+): { role: string; from?: { arn: string; name?: string; accountId?: string } } | undefined {
+  if (str(r.additionalEventData?.['SwitchTo'])) return undefined;
+  const arn = str(r.userIdentity?.arn);
+  const assumed = arn ? /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn) : null;
+  const role =
+    issuerArnOf(r) ?? (assumed ? `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}` : undefined);
+  if (!role) return undefined;
+  const fromArn = str(r.additionalEventData?.['SwitchFrom']);
+  if (!fromArn) return { role };
+  const m = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):(?:user\/(?:.*\/)?([^/]+)|assumed-role\/[^/]+\/(.+))$/.exec(
+    fromArn,
+  );
+  const from: { arn: string; name?: string; accountId?: string } = { arn: fromArn };
+  if (m?.[2] ?? m?.[3]) from.name = (m[2] ?? m[3])!;
+  if (m?.[1]) from.accountId = m[1];
+  return { role, from };
+}
+
+function switchPersonOf(
+  r: CloudTrailRecord,
+  from: { arn: string; name?: string; accountId?: string } | undefined,
+): SessionPerson {
+  const base = personOf(r);
+  if (!from) return base;
+  const p: Record<string, unknown> = {
+    ...base,
+    arn: from.arn,
+    type: /:user\//.test(from.arn) ? 'IAMUser' : /:assumed-role\//.test(from.arn) ? 'AssumedRole' : base.type,
+    name: from.name,
+    accountId: from.accountId ?? base.accountId,
+  };
+  for (const k of Object.keys(p)) if (p[k] === undefined) delete p[k];
+  return p as SessionPerson;
+}
+
+/** Severity of access levels, for a call authorised by several actions. */
+const LEVEL_ORDER: readonly AccessLevel[] = ['Permissions management', 'Tagging', 'Write', 'Read', 'List'];
+
+function levelOf(r: CloudTrailRecord, acts: readonly IamAction[], classify: ActionClassifier): AccessLevel {
+  if (nonIamOf(r)) return 'Non-IAM';
+  const levels = acts
+    .map((a) => classify(a.service, a.action))
+    .filter((l): l is AccessLevel => l !== undefined);
+  return LEVEL_ORDER.find((l) => levels.includes(l)) ?? levels[0] ?? 'Unknown';
+}
+
+function emptyLevels(): Record<AccessLevel, number> {
+  return { List: 0, Read: 0, Write: 0, 'Permissions management': 0, Tagging: 0, 'Non-IAM': 0, Unknown: 0 };
+}
+
+/**
+ * Whether `sourceIPAddress` is AWS itself: a service name (`ec2.amazonaws.com`), `AWS Internal`, or a
+ * private/VPC address (calls through VPC endpoints carry the private IP):
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+ * Public addresses of AWS (an instance's own public IP) are not known offline and count as outside.
+ */
+export function isAwsOrigin(ip: string | undefined): boolean {
+  if (!ip) return true;
+  if (ip === 'AWS Internal' || /(^|\.)amazonaws\.com(\.cn)?$/.test(ip) || !/^[\d.:a-fA-F]+$/.test(ip))
+    return true;
+  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(ip);
+  if (v4) {
+    const a = Number(v4[1]);
+    const b = Number(v4[2]);
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254)
+    );
+  }
+  return /^(fd|fc|fe80|::1$)/i.test(ip);
+}
+
+interface OriginDraft {
+  sourceIp?: string;
+  userAgent?: string;
+  first: string;
+  last: string;
+  records: number;
+  keys: Set<string>;
+}
+
+function originsOf(records: readonly CloudTrailRecord[]): SessionOrigin[] {
+  const byKey = new Map<string, OriginDraft>();
+  for (const r of records) {
+    const ip = str(r.sourceIPAddress);
+    const ua = str(r.userAgent);
+    const k = `${ip ?? ''}\u0000${ua ?? ''}`;
+    let o = byKey.get(k);
+    if (!o) {
+      o = { first: r.eventTime, last: r.eventTime, records: 0, keys: new Set() };
+      if (ip) o.sourceIp = ip;
+      if (ua) o.userAgent = ua;
+      byKey.set(k, o);
+    }
+    o.records += 1;
+    if (!Number.isNaN(timeOf(r))) {
+      if (Number.isNaN(Date.parse(o.first)) || r.eventTime < o.first) o.first = r.eventTime;
+      if (Number.isNaN(Date.parse(o.last)) || r.eventTime > o.last) o.last = r.eventTime;
+    }
+    const key = callerKeyOf(r);
+    if (key) o.keys.add(key);
+  }
+  return [...byKey.values()].map((o) => {
+    const out: Record<string, unknown> = {
+      sourceIp: o.sourceIp,
+      userAgent: o.userAgent,
+      first: o.first,
+      last: o.last,
+      records: o.records,
+      accessKeyIds: [...o.keys].sort(),
+      aws: isAwsOrigin(o.sourceIp),
+    };
+    for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+    return out as unknown as SessionOrigin;
+  });
+}
+
+/**
+ * "Credentials used from an unexpected origin":
+ *  - an AWS service session (instance role, Lambda, …: the way in came from a service) used from
+ *    outside AWS — the classic stolen instance credentials (GuardDuty calls it
+ *    InstanceCredentialExfiltration.OutsideAWS: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-iam.html);
+ *  - calls from a public IP other than the one the way in came from;
+ *  - one access key used from several public IPs.
+ */
+function findingsOf(d: Draft, calls: readonly CloudTrailRecord[]): OriginFinding[] {
+  const out: OriginFinding[] = [];
+  const wayIn = d.records[0]!;
+  const wayInIp = str(wayIn.sourceIPAddress);
+  const service =
+    d.person.type === 'AWSService' || (wayInIp !== undefined && /(^|\.)amazonaws\.com$/.test(wayInIp));
+  const outside = calls.filter((r) => !isAwsOrigin(str(r.sourceIPAddress)));
+  const group = (
+    rs: readonly CloudTrailRecord[],
+    kind: OriginFinding['kind'],
+    message: string,
+    key?: string,
+  ) => {
+    if (rs.length === 0) return;
+    const ips = [...new Set(rs.map((r) => str(r.sourceIPAddress)!))].sort();
+    const uas = [...new Set(rs.map((r) => str(r.userAgent) ?? 'unknown agent'))].sort();
+    const first = rs.map((r) => r.eventTime).sort()[0]!;
+    const f: Record<string, unknown> = {
+      kind,
+      message,
+      sourceIps: ips,
+      userAgents: uas,
+      accessKeyId: key,
+      first,
+      eventIds: rs
+        .map((r) => r.eventID)
+        .filter((x): x is string => !!x)
+        .slice(0, 20),
+    };
+    if (key === undefined) delete f['accessKeyId'];
+    out.push(f as unknown as OriginFinding);
+  };
+  if (service) {
+    group(
+      outside,
+      'service-credentials-outside-aws',
+      `credentials of an AWS service session (way in from ${wayInIp ?? d.person.type ?? 'an AWS service'}) used from outside AWS: ${[...new Set(outside.map((r) => r.sourceIPAddress))].join(', ')}`,
+    );
+  } else if (wayInIp && !isAwsOrigin(wayInIp) && d.wayIn !== 'Unseen' && d.wayIn !== 'AccessKey') {
+    const other = outside.filter((r) => r.sourceIPAddress !== wayInIp);
+    group(
+      other,
+      'origin-differs-from-way-in',
+      `session credentials used from ${[...new Set(other.map((r) => r.sourceIPAddress))].join(', ')}, not from ${wayInIp} where the way in came from`,
+    );
+  }
+  const byKey = new Map<string, CloudTrailRecord[]>();
+  for (const r of outside) {
+    const k = callerKeyOf(r);
+    if (!k) continue;
+    const l = byKey.get(k);
+    if (l) l.push(r);
+    else byKey.set(k, [r]);
+  }
+  for (const [k, rs] of [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const ips = new Set(rs.map((r) => r.sourceIPAddress));
+    if (ips.size > 1)
+      group(
+        rs,
+        'key-used-from-several-ips',
+        `access key ${k} used from ${ips.size} IP addresses: ${[...ips].sort().join(', ')}`,
+        k,
+      );
+  }
+  return out;
+}
+
+function federatedTokensOf(records: readonly CloudTrailRecord[]): Session['federatedTokens'] {
+  const out: Array<Record<string, unknown>> = [];
+  for (const r of records) {
+    if (r.eventSource !== 'sts.amazonaws.com' || r.eventName !== 'GetFederationToken' || failedOf(r))
+      continue;
+    const rp = r.requestParameters;
+    const arns = Array.isArray(rp?.['policyArns'])
+      ? (rp['policyArns'] as unknown[])
+          .map((x) => (typeof x === 'string' ? x : str(obj(x)?.['arn'])))
+          .filter((x): x is string => !!x)
+      : [];
+    const t: Record<string, unknown> = {
+      time: r.eventTime,
+      name: str(rp?.['name']),
+      policy: str(rp?.['policy']),
+      policyArns: arns.length > 0 ? arns : undefined,
+      accessKeyId: issuedKeyOf(r),
+    };
+    for (const k of Object.keys(t)) if (t[k] === undefined) delete t[k];
+    out.push(t);
+  }
+  return out.length > 0 ? (out as unknown as Session['federatedTokens']) : undefined;
+}
+
 function finish(
   d: Draft,
   classify: ActionClassifier,
 ): { session: Omit<Session, 'id'>; startMs: number; order: number } {
-  const byLevel: Record<AccessLevel, number> = {
-    List: 0,
-    Read: 0,
-    Write: 0,
-    'Permissions management': 0,
-    Tagging: 0,
-    Unknown: 0,
-  };
+  const byLevel = emptyLevels();
+  const attemptsByLevel = emptyLevels();
   let read = 0;
   let write = 0;
-  let failed = 0;
+  let calls = 0;
+  let attempts = 0;
   const regions = new Set<string>();
   const accounts = new Set<string>();
-  const actions: SessionAction[] = d.records.map((r, i) => {
-    const a = iamActionOf(r);
-    const level = classify(a.service, a.action) ?? 'Unknown';
-    byLevel[level] += 1;
-    if (isReadLevel(level)) read += 1;
-    if (isWriteLevel(level)) write += 1;
+  const callRecords: CloudTrailRecord[] = [];
+  const actions: SessionAction[] = d.records.map((r) => {
+    const acts = iamActionsOf(r);
+    const a = acts[0]!;
+    const level = levelOf(r, acts, classify);
     const isFailed = failedOf(r);
-    if (isFailed) failed += 1;
-    regions.add(r.awsRegion);
+    const isWayIn = d.wayInRecords.has(r) && d.wayIn !== 'Unseen' && d.wayIn !== 'AccessKey';
+    if (!isWayIn) {
+      callRecords.push(r);
+      if (isFailed) {
+        attempts += 1;
+        attemptsByLevel[level] += 1;
+      } else {
+        calls += 1;
+        byLevel[level] += 1;
+        if (isReadLevel(level)) read += 1;
+        if (isWriteLevel(level)) write += 1;
+      }
+    }
+    if (r.awsRegion) regions.add(r.awsRegion);
     const account = r.recipientAccountId ?? str(r.userIdentity?.accountId);
     if (account) accounts.add(account);
-    // The way in itself (first record) is not "role chaining".
-    const risk = i === 0 && d.wayIn !== 'Unseen' && d.wayIn !== 'AccessKey' ? undefined : riskOf(r, a, level);
+    // The way in itself is not "role chaining".
+    const risk = isWayIn ? undefined : riskOf(r, a, level);
+    const resources = resourcesOf(r, a.service);
     const out: Record<string, unknown> = {
       time: r.eventTime,
+      timeUnknown: Number.isNaN(timeOf(r)) ? true : undefined,
+      wayIn: isWayIn ? true : undefined,
       eventId: r.eventID,
       eventSource: r.eventSource,
       eventName: r.eventName,
       service: a.service,
       action: a.action,
+      alsoAuthorizes: acts.length > 1 ? acts.slice(1).map((x) => `${x.service}:${x.action}`) : undefined,
       accessLevel: level,
-      region: r.awsRegion,
+      nonIam: nonIamOf(r),
+      region: r.awsRegion ?? '',
       account,
       roleArn: issuerArnOf(r),
       sourceIp: str(r.sourceIPAddress),
+      userAgent: str(r.userAgent),
+      resources: resources.length > 0 ? resources : undefined,
       errorCode: r.errorCode ?? (isFailed ? 'Failure' : undefined),
       errorMessage: r.errorMessage,
+      consoleUrl: consoleUrlOf(r.eventID, r.awsRegion),
       risk,
     };
     for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
     return out as unknown as SessionAction;
   });
-  const startMs = timeOf(d.records[0]!);
-  const endMs = timeOf(d.records[d.records.length - 1]!);
+  const known = d.records.filter((r) => !Number.isNaN(timeOf(r)));
+  const firstRec = known[0] ?? d.records[0]!;
+  const lastRec = known[known.length - 1] ?? d.records[d.records.length - 1]!;
+  const startMs = Number.isNaN(timeOf(firstRec)) ? 0 : timeOf(firstRec);
+  const endMs = Number.isNaN(timeOf(lastRec)) ? startMs : timeOf(lastRec);
+  const unknownTimes = d.records.length - known.length;
   const session: Record<string, unknown> = {
     status: d.status,
     principal: d.principal,
@@ -610,17 +955,22 @@ function finish(
     userName: d.userName,
     wayIn: d.wayIn,
     person: d.person,
+    switchFrom: d.switchFrom,
     sourceIdentity: d.sourceIdentity,
     sessionName: d.sessionName,
     tags: d.tags,
-    start: d.records[0]!.eventTime,
-    end: d.records[d.records.length - 1]!.eventTime,
+    start: firstRec.eventTime,
+    end: lastRec.eventTime,
     durationSeconds: Math.max(0, Math.round((endMs - startMs) / 1000)),
     regions: [...regions].sort(),
     accounts: [...accounts].sort(),
     chainedRoles: [...d.chainedRoles].sort(),
     accessKeyIds: [...d.accessKeyIds],
-    counts: { total: actions.length, read, write, failed, byLevel },
+    counts: { total: actions.length, calls, attempts, read, write, byLevel, attemptsByLevel },
+    origins: originsOf(d.records),
+    findings: findingsOf(d, callRecords),
+    federatedTokens: federatedTokensOf(d.records),
+    unknownTimes: unknownTimes > 0 ? unknownTimes : undefined,
     risky: actions.filter((a) => a.risk),
     actions,
     failure: d.failure,

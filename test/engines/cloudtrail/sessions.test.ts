@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../src/engines/cloudtrail/record.js';
-import { iamActionOf, type ActionClassifier } from '../../../src/engines/cloudtrail/actions.js';
+import { iamActionsOf, type ActionClassifier } from '../../../src/engines/cloudtrail/actions.js';
 import {
   buildSessions,
   roleKeyOf,
@@ -42,6 +42,8 @@ interface Expected {
   read?: number;
   write?: number;
   failed?: number;
+  calls?: number;
+  attempts?: number;
   keys?: string[];
   order?: string[];
   eventNames?: Record<string, number>;
@@ -81,7 +83,9 @@ function view(s: Session, e: Expected): Expected {
     total: s.counts.total,
     read: s.counts.read,
     write: s.counts.write,
-    failed: s.counts.failed,
+    failed: s.actions.filter((a) => a.errorCode).length,
+    calls: s.counts.calls,
+    attempts: s.counts.attempts,
     keys: [...s.accessKeyIds],
     order: s.actions.map((a) => a.eventId ?? ''),
     eventNames: tally(s.actions.map((a) => a.eventName)),
@@ -102,7 +106,7 @@ beforeAll(async () => {
     'chained-two-regions.json',
     'signin-and-denials.json',
   ].flatMap(load);
-  classify = classifierOf(await resolveAccessLevels(all.map(iamActionOf)));
+  classify = classifierOf(await resolveAccessLevels(all.flatMap(iamActionsOf)));
 });
 
 describe('buildSessions (fixtures)', () => {
@@ -152,7 +156,10 @@ describe('buildSessions (properties)', () => {
     const sessions = buildSessions(load('chained-two-regions.json'), {
       principals: { roleArns: ['BreakGlass'], userNames: [] },
     });
-    expect(sessions[0]?.counts.byLevel.Unknown).toBe(10);
+    // 10 records: the way in, 8 successful calls and 1 denied attempt.
+    expect(sessions[0]?.counts.calls).toBe(8);
+    expect(sessions[0]?.counts.byLevel.Unknown).toBe(8);
+    expect(sessions[0]?.counts.attemptsByLevel.Unknown).toBe(1);
     expect(sessions[0]?.counts.read).toBe(0);
   });
 
