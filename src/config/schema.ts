@@ -11,7 +11,7 @@ import { alertingSchema } from './alerting-schema.js';
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id such as '111122223333'");
 const region = z
   .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a Region code such as 'eu-west-1'")
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be a Region code such as 'eu-west-1'", abort: true })
   .refine(isKnownRegion, { error: (iss) => unknownRegionMessage(String(iss.input)) })
   .describe('Region code');
 const iamName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be 1-64 of letters, digits and + = , . @ _ -');
