@@ -527,7 +527,8 @@ function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
 /** Replays one principal's attempts in one Region and judges them together (see `judge`). */
 function judgeAll(model: SystemModel, attempts: readonly Attempt[]): ScenarioResult[] {
   const observed = attempts.map((a) => observe(model, a));
-  const watched = observed.some((o) => o.alerted);
+  // Watched: a rule meant to tell someone matched here (even if a later hop broke: that is its own gap).
+  const watched = observed.some((o) => o.alerted || o.misses.length > 0);
   return attempts.map((a, i) => judge(a, observed[i] as Observed, watched));
 }
 

@@ -61,13 +61,21 @@ describe('verify on a hand-written single-region template of the seed 000 kind',
     expect(s?.problems.join()).toMatch(/trust policy lets stranger/);
   });
 
-  it('finds that attempts in another Region are denied but never alerted', () => {
+  it('finds that attempts in a Region nobody watches are denied: blocked (⊘), not a gap', () => {
     const s = result.scenarios.find(
       (x) => x.wayIn === 'AssumeRole' && x.region === 'us-east-1' && x.actor === 'named',
     );
     expect(s?.trust).toBe('ImplicitDeny');
     expect(s?.alerted).toBe(false);
-    expect(s?.ok).toBe(false);
+    expect(s?.ok).toBe(true);
+  });
+
+  it('still judges denied attempts where a rule watches (its broken hop is the gap, not ⊘)', () => {
+    const denied = result.scenarios.filter(
+      (x) => x.region === REGION && (x.trust === 'ImplicitDeny' || x.trust === 'ExplicitDeny'),
+    );
+    expect(denied.length).toBeGreaterThan(0);
+    for (const s of denied) expect(s.ok, `${s.wayIn} ${s.actor}`).toBe(false);
   });
 
   it('marks every other way in and both action kinds as missed', () => {
@@ -81,9 +89,13 @@ describe('verify on a hand-written single-region template of the seed 000 kind',
       'WriteAction',
     ]) {
       expect(m.cells[w]?.[REGION], w).toBe('missed');
-      expect(m.cells[w]?.['us-east-1'], w).toBe('missed');
     }
-    expect(m.cells['AssumeRole']?.['us-east-1']).toBe('missed');
+    // us-east-1: nobody watches and the trust policy denies every way in there (⊘); a session of the
+    // role can still be used there, unseen and unlogged.
+    for (const w of ['AssumeRole', 'SwitchRole', 'AssumeRoleWithSAML'])
+      expect(m.cells[w]?.['us-east-1'], w).toBe('blocked');
+    for (const w of ['GetSigninToken', 'RoleChaining', 'ReadAction', 'WriteAction'])
+      expect(m.cells[w]?.['us-east-1'], w).toBe('missed');
     expect(result.summary.gaps).toBeGreaterThan(0);
     expect(result.summary.ok + result.summary.gaps).toBe(result.summary.total);
   });
