@@ -73,6 +73,47 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'render what a rule target receives for an event (input transformer, InputPath or Input)',
     load: async () => (await import('./render-input.js')).renderInputCommand,
   },
+  {
+    name: 'assume',
+    summary:
+      'Assume the break-glass role as yourself (MFA, source identity, Reason/Ticket tags) and hand over the credentials',
+    load: async () => (await import('./assume.js')).assumeCommand,
+  },
+  {
+    name: 'console',
+    summary: 'Sign in to the AWS console as the break-glass role: prints (or opens) a sign-in URL',
+    load: async () => (await import('./console.js')).consoleCommand,
+  },
+  {
+    name: 'revoke',
+    summary:
+      "End every break-glass session issued before a time: a deny on aws:TokenIssueTime, as the IAM console's Revoke active sessions",
+    load: async () => (await import('./revoke.js')).revokeCommand,
+  },
+  {
+    name: 'status',
+    summary:
+      'Active break-glass sessions from CloudTrail: who, since when, reason, source IP, revoked or not (exit 1 if any is live)',
+    load: async () => (await import('./status.js')).statusCommand,
+  },
+  {
+    name: 'request',
+    summary:
+      'Ask for break-glass access outside an emergency; prints the request id a second person approves',
+    load: async () => (await import('./request.js')).requestCommand,
+  },
+  {
+    name: 'approve',
+    summary:
+      'Approve a break-glass request: lets exactly the requester in for --duration (trust statement with aws:CurrentTime)',
+    load: async () => (await import('./approve.js')).approveCommand,
+  },
+  {
+    name: 'runbook',
+    summary:
+      "Print the team's break-glass runbook (Markdown) from their config: who and how, alerts, revoke, rotation, report",
+    load: async () => (await import('./runbook.js')).runbookCommand,
+  },
 ];
 
 /** The entry for `name`, if it is a verb. */

@@ -98,6 +98,6 @@ export function sourceIdentityOf(person: Person): string {
 }
 
 /** True when two callers may be the same person: the same unique id, or the same name (in any account, any case). */
-export function samePerson(a: Person, b: Person): boolean {
+export function samePerson(a: Pick<Person, 'userId' | 'name'>, b: Pick<Person, 'userId' | 'name'>): boolean {
   return a.userId === b.userId || a.name.toLowerCase() === b.name.toLowerCase();
 }
