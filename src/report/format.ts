@@ -55,7 +55,8 @@ export function reasonOf(s: Session): string {
 
 /** Console sign-ins cannot pass session tags, so such a session never carries a reason itself. */
 export function cannotCarryReason(s: Session): boolean {
-  return (s.wayIn === 'ConsoleLogin' || s.wayIn === 'SwitchRole') && Object.keys(s.tags).length === 0;
+  const console = s.wayIn === 'ConsoleLogin' || s.wayIn === 'SwitchRole' || s.switchFrom !== undefined;
+  return console && Object.keys(s.tags).length === 0;
 }
 
 export const CONSOLE_SIGN_IN_NOTE =

@@ -303,9 +303,7 @@ export class TrailStore implements SessionRecordSource {
   }
 
   /** Records without `awsRegion`: how many, and the first `max` of them (file, event id, name). */
-  async missingRegion(
-    max = 50,
-  ): Promise<{
+  async missingRegion(max = 50): Promise<{
     count: number;
     records: Array<{ file: string; eventId?: string; eventName: string; eventTime: string }>;
   }> {
@@ -470,7 +468,10 @@ export class TrailStore implements SessionRecordSource {
 
   private async records(where: string): Promise<CloudTrailRecord[]> {
     const r = await this.conn.runAndReadAll(
-      `SELECT * EXCLUDE (file, event_ts) FROM events WHERE ${where} ORDER BY event_time, event_id`,
+      `SELECT * EXCLUDE (file, event_ts) FROM events WHERE ${where}
+       ORDER BY event_time, event_id, event_source, event_name, aws_region, account_id, ui_arn,
+         ui_access_key_id, source_ip, user_agent, error_code, CAST(request_parameters AS VARCHAR),
+         CAST(response_elements AS VARCHAR)`,
     );
     return r.getRowObjectsJS().map((row) => rowToRecord(row as Record<string, unknown>));
   }

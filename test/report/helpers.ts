@@ -74,3 +74,63 @@ export function writeTrailTree(): TrailTree {
   put(root, bad[2]!.rel, '{"detail-type": "Scheduled Event", "hello": "world"}\n');
   return { root, bad, records: [...chained, ...stratus] };
 }
+
+const sharedDir = join(import.meta.dirname, 'fixtures', 'shared');
+
+/** Real records copied from the shared data (see fixtures/shared/PROVENANCE.md). */
+export function sharedRecords(name: 'stratus-red-team' | 'awsdocs-examples'): CloudTrailRecord[] {
+  return readFileSync(join(sharedDir, `${name}.jsonl`), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as CloudTrailRecord);
+}
+
+/**
+ * Writes records as CloudTrail delivers them: one gzipped log file per account, Region and day under
+ * `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/`. Returns the root.
+ */
+export function writeLogTree(records: readonly unknown[], prefix = 'bg-logs-'): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const groups = new Map<string, unknown[]>();
+  for (const r of records) {
+    const o = r as Record<string, unknown>;
+    const acct = typeof o['recipientAccountId'] === 'string' ? o['recipientAccountId'] : '000000000000';
+    const region = typeof o['awsRegion'] === 'string' ? o['awsRegion'] : 'no-region';
+    const day =
+      typeof o['eventTime'] === 'string' && /^\d{4}-\d{2}-\d{2}/.test(o['eventTime'])
+        ? o['eventTime'].slice(0, 10).replace(/-/g, '/')
+        : '2000/01/01';
+    const k = `AWSLogs/${acct}/CloudTrail/${region}/${day}`;
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  let n = 0;
+  for (const [dir, rs] of groups)
+    put(
+      root,
+      `${dir}/${String(n++).padStart(4, '0')}_CloudTrail.json.gz`,
+      gzipSync(JSON.stringify({ Records: rs })),
+    );
+  return root;
+}
+
+/** Every role an STS way in targets and every IAM user in the records: the widest set of principals. */
+export function everyPrincipalIn(records: readonly CloudTrailRecord[]): {
+  roleArns: string[];
+  userNames: string[];
+} {
+  const roles = new Set<string>();
+  const users = new Set<string>();
+  for (const r of records) {
+    const arn = r.requestParameters?.['roleArn'];
+    if (
+      r.eventSource === 'sts.amazonaws.com' &&
+      typeof arn === 'string' &&
+      /^arn:aws:iam::\d{12}:role\//.test(arn)
+    )
+      roles.add(arn);
+    if (r.userIdentity?.type === 'IAMUser' && r.userIdentity.userName) users.add(r.userIdentity.userName);
+  }
+  return { roleArns: [...roles].sort(), userNames: [...users].sort() };
+}

@@ -315,6 +315,26 @@ function tagsOf(r: CloudTrailRecord): Record<string, string> {
   for (const [k, v] of Object.entries(principalTags ?? {})) if (typeof v === 'string') out[k] ??= v;
   return out;
 }
+/** Ties in time and event id (documentation samples reuse ids) are broken by content, not input order. */
+function contentOrder(a: CloudTrailRecord, b: CloudTrailRecord): number {
+  const key = (r: CloudTrailRecord) =>
+    [
+      r.eventSource,
+      r.eventName,
+      r.awsRegion ?? '',
+      r.recipientAccountId ?? '',
+      str(r.userIdentity?.arn) ?? '',
+      str(r.userIdentity?.accessKeyId) ?? '',
+      str(r.sourceIPAddress) ?? '',
+      str(r.userAgent) ?? '',
+      r.errorCode ?? '',
+      JSON.stringify(r.requestParameters ?? null),
+    ].join('\u0000');
+  const ka = key(a);
+  const kb = key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /** Milliseconds of `eventTime`, NaN when it is not a timestamp. */
 function timeOf(r: CloudTrailRecord): number {
   return /^\d{4}-\d{2}-\d{2}T/.test(r.eventTime) ? Date.parse(r.eventTime) : NaN;
@@ -387,6 +407,7 @@ export function buildSessions(records: readonly CloudTrailRecord[], options: Ses
       (Number.isNaN(a.t) ? 0 : a.t - b.t) ||
       Number(!isWayInEvent(a.r)) - Number(!isWayInEvent(b.r)) ||
       (a.r.eventID ?? '').localeCompare(b.r.eventID ?? '') ||
+      contentOrder(a.r, b.r) ||
       a.i - b.i,
   );
   // The same record read twice (overlapping inputs, copied files) counts once.
