@@ -82,6 +82,17 @@ export function serviceContext(sourceArn: string, sourceAccount: string): Record
   return { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': sourceAccount, 'aws:SecureTransport': true };
 }
 
+/** One policy document per statement list, so the evaluator's parse cache (by identity) is reused. */
+const documents = new WeakMap<readonly unknown[], unknown>();
+function documentOf(statements: readonly unknown[]): unknown {
+  let d = documents.get(statements);
+  if (!d) {
+    d = { Version: '2012-10-17', Statement: statements };
+    documents.set(statements, d);
+  }
+  return d;
+}
+
 function allowedBy(
   statements: readonly unknown[],
   action: string,
@@ -90,10 +101,12 @@ function allowedBy(
   context: Record<string, ContextValue>,
 ): Decision {
   if (statements.length === 0) return 'ImplicitDeny';
-  return policyDecision(
-    { Version: '2012-10-17', Statement: statements },
-    { action, resource, principal: { type: 'Service', id: service }, context },
-  );
+  return policyDecision(documentOf(statements), {
+    action,
+    resource,
+    principal: { type: 'Service', id: service },
+    context,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +178,7 @@ export function keyAllows(
     delete context['aws:SourceAccount'];
     delete context['aws:SourceOrgID'];
   }
-  const statements = [...statementsOfKey(key.policy)];
+  const statements = keyStatements(key);
   for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
     const d = allowedBy(statements, action, key.arn, what.service, context);
     if (d === 'Allow') continue;
@@ -182,11 +195,16 @@ export function keyAllows(
   return undefined;
 }
 
-function statementsOfKey(policy: unknown): unknown[] {
-  const p = typeof policy === 'string' ? safeParse(policy) : policy;
-  if (typeof p !== 'object' || p === null) return [];
-  const st = (p as Record<string, unknown>)['Statement'];
-  return Array.isArray(st) ? st : st === undefined ? [] : [st];
+const keyStatementLists = new WeakMap<KeyModel, unknown[]>();
+function keyStatements(key: KeyModel): unknown[] {
+  let list = keyStatementLists.get(key);
+  if (!list) {
+    const p = typeof key.policy === 'string' ? safeParse(key.policy) : key.policy;
+    const st = typeof p === 'object' && p !== null ? (p as Record<string, unknown>)['Statement'] : undefined;
+    list = Array.isArray(st) ? st : st === undefined ? [] : [st];
+    keyStatementLists.set(key, list);
+  }
+  return list;
 }
 
 function safeParse(s: string): unknown {
