@@ -68,7 +68,12 @@ td.mono,span.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-s
 .finding{background:#fff4e5;border:1px solid #ef6c00;border-radius:6px;padding:8px 12px;margin:8px 0}
 .finding b{color:#b34700}
 .note{color:#5f6670;font-size:12px}
-td.ua{font-size:11px;max-width:260px;overflow-wrap:anywhere}
+td.ua,span.ua{font-size:11px;overflow-wrap:anywhere}
+td.origin{min-width:190px;max-width:280px}
+td.arn{min-width:210px}
+td.res{min-width:160px;max-width:320px}
+td.eid{font-size:11px;min-width:110px;max-width:150px;overflow-wrap:anywhere}
+div.scroll{overflow-x:auto}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff}
 .failed-badge{background:#c62828}.ok-badge{background:#2e7d32}.risk-badge{background:#ef6c00}
 .legend span{margin-right:14px;white-space:nowrap}
@@ -163,7 +168,7 @@ function timeHtml(a: SessionAction): string {
 
 function eventHtml(a: SessionAction): string {
   if (!a.eventId) return '';
-  const id = `<span class="mono nw">${e(a.eventId)}</span>`;
+  const id = e(a.eventId);
   return a.consoleUrl ? `<a href="${e(a.consoleUrl)}" rel="noreferrer">${id}</a>` : id;
 }
 
@@ -176,10 +181,11 @@ function callsTable(calls: readonly SessionAction[], max: number): string {
     const level = a.nonIam
       ? `${levelDot(a.accessLevel)}${e(a.nonIam)}`
       : `${levelDot(a.accessLevel)}${e(a.accessLevel)}`;
-    return `<tr${a.errorCode ? ' class="fail"' : ''}><td class="mono">${timeHtml(a)}</td><td>${call}</td><td>${level}</td><td class="mono">${idHtml(resourcesText(a))}</td><td class="mono nw">${e(a.sourceIp ?? '')}</td><td class="mono ua">${e(a.userAgent ?? '')}</td><td class="nw">${e(a.region || 'no region')}</td><td class="mono">${idHtml(a.account)}</td><td>${result}</td><td>${eventHtml(a)}</td><td>${e(a.risk?.reason ?? '')}</td></tr>`;
+    const origin = `<span class="mono nw">${e(a.sourceIp ?? 'unknown IP')}</span><br><span class="mono ua">${e(a.userAgent ?? 'unknown agent')}</span>`;
+    return `<tr${a.errorCode ? ' class="fail"' : ''}><td class="mono">${timeHtml(a)}</td><td>${call}</td><td>${level}</td><td class="mono res">${idHtml(resourcesText(a))}</td><td class="origin">${origin}</td><td class="nw">${e(a.region || 'no region')}</td><td class="mono">${idHtml(a.account)}</td><td>${result}</td><td class="mono eid">${eventHtml(a)}</td><td>${e(a.risk?.reason ?? '')}</td></tr>`;
   });
   const more = calls.length > max ? `<p>${calls.length - max} more calls in report.json.</p>` : '';
-  return `<table><thead><tr><th>time (UTC)</th><th>call</th><th>access level</th><th>resources</th><th>source IP</th><th>user agent</th><th>region</th><th>account</th><th>result</th><th>event</th><th>risk</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+  return `<div class="scroll"><table><thead><tr><th>time (UTC)</th><th>call</th><th>access level</th><th>resources</th><th>source IP · user agent</th><th>region</th><th>account</th><th>result</th><th>event (CloudTrail console)</th><th>risk</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more}`;
 }
 
 function findingsHtml(s: Session): string {
@@ -271,7 +277,7 @@ export function renderHtml(report: Report): string {
   const summaryRows = report.sessions
     .map(
       (s) =>
-        `<tr${s.status === 'failed' ? ' class="fail"' : ''}><td><a href="#${e(s.id)}">${e(s.id)}</a></td><td>${e(s.wayIn)}${s.status === 'failed' ? ' (failed)' : ''}</td><td class="mono">${idHtml(s.principal)}</td><td>${idHtml(whoOf(s))}</td><td>${e(reasonOf(s) || (cannotCarryReason(s) ? 'none (console sign-in)' : 'none'))}</td><td class="mono"><span class="ts">${e(s.start)}</span></td><td class="mono"><span class="ts">${e(s.end)}</span></td><td class="nw">${e(formatDuration(s.durationSeconds))}</td><td>${e(s.regions.join(', '))}</td><td>${s.counts.calls}</td><td>${s.counts.attempts}</td><td>${s.counts.read}</td><td>${s.counts.write}</td><td>${s.risky.length}</td><td>${s.findings.length > 0 ? '<b>yes</b>' : ''}</td></tr>`,
+        `<tr${s.status === 'failed' ? ' class="fail"' : ''}><td><a href="#${e(s.id)}">${e(s.id)}</a></td><td>${e(s.wayIn)}${s.status === 'failed' ? ' (failed)' : ''}</td><td class="mono arn">${idHtml(s.principal)}</td><td>${idHtml(whoOf(s))}</td><td>${e(reasonOf(s) || (cannotCarryReason(s) ? 'none (console sign-in)' : 'none'))}</td><td class="mono"><span class="ts">${e(s.start)}</span></td><td class="mono"><span class="ts">${e(s.end)}</span></td><td class="nw">${e(formatDuration(s.durationSeconds))}</td><td>${e(s.regions.join(', '))}</td><td>${s.counts.calls}</td><td>${s.counts.attempts}</td><td>${s.counts.read}</td><td>${s.counts.write}</td><td>${s.risky.length}</td><td>${s.findings.length > 0 ? '<b>yes</b>' : ''}</td></tr>`,
     )
     .join('');
   const since = tamperingSince(report.sessions);
@@ -316,11 +322,11 @@ export function renderHtml(report: Report): string {
 ${banner}
 <h2>Summary</h2>
 <p>Principals: <span class="mono">${e([...report.principals.roleArns, ...report.principals.userNames].join(', ') || '(none)')}</span><br>
-Inputs: ${report.inputs.files} files (${e(formatBytes(report.inputs.bytes))}), ${report.inputs.events} events, ${report.inputs.skipped.length} skipped, ${report.inputs.prunedByDate} outside the date window.</p>
+Inputs: ${report.inputs.files} files (${e(formatBytes(report.inputs.bytes))}), ${report.inputs.events} events, ${report.inputs.skipped.length} files skipped, ${(report.inputs.skippedRecords ?? []).length} records skipped, ${report.inputs.missingRegion?.count ?? 0} records without awsRegion, ${report.inputs.prunedByDate} files outside the date window.</p>
 ${
   report.sessions.length === 0
     ? '<p>No break-glass session or attempt in these logs.</p>'
-    : `<table><thead><tr><th>id</th><th>way in</th><th>principal</th><th>who</th><th>reason / ticket</th><th>start (UTC)</th><th>end (UTC)</th><th>duration</th><th>regions</th><th>calls</th><th>denied attempts</th><th>read</th><th>write</th><th>risky</th><th>unexpected origin</th></tr></thead><tbody>${summaryRows}</tbody></table>`
+    : `<div class="scroll"><table><thead><tr><th>id</th><th>way in</th><th>principal</th><th>who</th><th>reason / ticket</th><th>start (UTC)</th><th>end (UTC)</th><th>duration</th><th>regions</th><th>calls</th><th>denied</th><th>read</th><th>write</th><th>risky</th><th>unexpected origin</th></tr></thead><tbody>${summaryRows}</tbody></table></div>`
 }
 ${legend()}
 <p class="note">${e(EVENT_HISTORY_NOTE)}</p>

@@ -120,7 +120,7 @@ export function renderMarkdown(report: Report): string {
     '',
     `- Break-glass principals: ${[...report.principals.roleArns, ...report.principals.userNames].map((p) => `\`${p}\``).join(', ') || '(none)'}`,
     `- Sessions: **${ok}** (plus **${failed}** failed attempts); risky calls: **${risky}**`,
-    `- Inputs: ${report.inputs.files} files (${formatBytes(report.inputs.bytes)}), ${report.inputs.events} events, ${report.inputs.skipped.length} skipped, ${report.inputs.prunedByDate} outside the date window`,
+    `- Inputs: ${report.inputs.files} files (${formatBytes(report.inputs.bytes)}), ${report.inputs.events} events, ${report.inputs.skipped.length} files skipped, ${(report.inputs.skippedRecords ?? []).length} records skipped, ${report.inputs.missingRegion?.count ?? 0} records without awsRegion, ${report.inputs.prunedByDate} files outside the date window`,
     `- ${EVENT_HISTORY_NOTE}`,
     '',
   );

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,15 +9,20 @@ import type { Report } from '../../src/report/build.js';
 import { htmlOrder, renderHtml } from '../../src/report/render-html.js';
 import { renderJson } from '../../src/report/render-json.js';
 import { renderMarkdown } from '../../src/report/render-md.js';
+import { INSTANCE_ROLE, stolenInstanceCredentials } from './cases.js';
 import { CHAINED_ROLE, STRATUS_ROLE, fixtureRecords } from './helpers.js';
 
 let report: Report;
 
 beforeAll(async () => {
-  const records = [...fixtureRecords('chained-two-regions.json'), ...fixtureRecords('stratus-red-team.json')];
+  const records = [
+    ...fixtureRecords('chained-two-regions.json'),
+    ...fixtureRecords('stratus-red-team.json'),
+    ...stolenInstanceCredentials(),
+  ];
   // A hostile user agent must come out as text, never markup.
   records[0] = { ...records[0]!, userAgent: '<script>alert(1)</script> | pipe' };
-  const principals = { roleArns: [CHAINED_ROLE, STRATUS_ROLE], userNames: [] };
+  const principals = { roleArns: [CHAINED_ROLE, STRATUS_ROLE, INSTANCE_ROLE], userNames: [] };
   const levels = await resolveAccessLevels(records.flatMap(iamActionsOf));
   report = {
     title: 'Break-glass post-incident report',
@@ -47,7 +52,7 @@ describe('renderJson', () => {
       events: report.inputs.events,
       skipped: [{ file: 'bad.json.gz', reason: 'unexpected end of data' }],
     });
-    expect(j.sessions).toHaveLength(5);
+    expect(j.sessions).toHaveLength(6);
     for (const s of j.sessions)
       for (const k of [
         'principal',
@@ -74,9 +79,9 @@ describe('renderJson', () => {
 describe('renderMarkdown', () => {
   it('lists every session in the summary table and a section with who/why/when/where/what for each', () => {
     const md = renderMarkdown(report);
-    expect(md.match(/^\| S\d \|/gm)).toHaveLength(5);
+    expect(md.match(/^\| S\d \|/gm)).toHaveLength(6);
     for (const h of ['**Who**', '**Why**', '**When**', '**Where**', '**What**'])
-      expect(md.split(h).length - 1).toBe(5);
+      expect(md.split(h).length - 1).toBe(6);
     expect(md).toContain('Reason: INC-42 database down; Ticket: INC-42');
     expect(md).toContain('## Skipped inputs');
   });
@@ -93,7 +98,8 @@ describe('renderHtml', () => {
     const order = htmlOrder(report.sessions).map((s: Session) => [s.risky.length, s.status]);
     expect(order[0]).toEqual([30, 'succeeded']);
     expect(order[1]).toEqual([7, 'succeeded']);
-    expect(order.slice(2, 4)).toEqual([
+    expect(order[2]).toEqual([5, 'succeeded']);
+    expect(order.slice(3, 5)).toEqual([
       [0, 'failed'],
       [0, 'failed'],
     ]);
@@ -111,7 +117,7 @@ describe('renderHtml', () => {
       expect(h).toMatch(
         /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudtrailv2\/home\?region=[a-z0-9-]+#\/events\/[\w-]+$/,
       );
-    expect(html.match(/<svg class="timeline"/g)).toHaveLength(5);
+    expect(html.match(/<svg class="timeline"/g)).toHaveLength(6);
   });
 });
 
@@ -151,15 +157,26 @@ describe('renderHtml in headless Chromium', () => {
         await page.setContent(renderHtml(report), { waitUntil: 'load' });
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
-        expect(await page.locator('svg.timeline').count()).toBe(5);
+        expect(await page.locator('svg.timeline').count()).toBe(6);
         expect(await page.locator('svg.timeline circle.call').count()).toBe(
           report.sessions.reduce((n, s) => n + s.actions.length, 0),
         );
         const box = await page.locator('svg.timeline').first().boundingBox();
         expect(box?.width ?? 0).toBeGreaterThan(500);
-        const shot = join(mkdtempSync(join(tmpdir(), 'bg-report-shot-')), 'report.png');
+        // At 1400 px no account id or timestamp breaks across lines (a wrapped inline box has
+        // more than one client rect).
+        const wrapped = await page.evaluate(() =>
+          [...document.querySelectorAll('.acct, .ts')]
+            .filter((el) => el.getClientRects().length !== 1)
+            .map((el) => el.textContent ?? ''),
+        );
+        expect(await page.locator('.acct').count()).toBeGreaterThan(20);
+        expect(wrapped).toEqual([]);
+        const dir = mkdtempSync(join(tmpdir(), 'bg-report-shot-'));
+        const shot = join(dir, 'report.png');
         await page.screenshot({ path: shot, fullPage: true });
         expect(statSync(shot).size).toBeGreaterThan(10_000);
+        rmSync(dir, { recursive: true, force: true });
       } finally {
         await browser.close();
       }
