@@ -17,7 +17,7 @@ import {
   oddRecords,
   stolenInstanceCredentials,
 } from './cases.js';
-import { writeLogTree } from './helpers.js';
+import { sharedRecords, writeLogTree } from './helpers.js';
 import { buildReport } from './pipeline.js';
 
 const roots: string[] = [];
@@ -184,5 +184,29 @@ describe('report: record by record', () => {
     expect(renderHtml(report)).toContain('unknown time');
     expect(renderMarkdown(report)).toContain('Records without awsRegion (1)');
     expect(renderHtml(report)).toContain('restore db · INC-7');
+  });
+});
+
+describe('report: stolen instance credentials in real records (stratus-red-team ec2-steal-instance-credentials)', () => {
+  it('flags the instance session used from outside AWS, with IP and user agent', async () => {
+    const root = tree(sharedRecords('stratus-red-team'));
+    const { report } = await buildReport(
+      root,
+      { roleArns: ['stratus-red-team-ec2-steal-credentials-role'], userNames: [] },
+      'fast',
+    );
+    expect(report.sessions).toHaveLength(1);
+    const s = report.sessions[0]!;
+    expect(s.wayIn).toBe('Unseen');
+    expect(s.sessionName).toBe('i-786a3A8B5C0d92eF4');
+    expect(s.findings).toHaveLength(1);
+    expect(s.findings[0]).toMatchObject({
+      kind: 'service-credentials-outside-aws',
+      sourceIps: ['18.236.253.47'],
+      userAgents: ['stratus-red-team_c763d13b-d099-488a-bb3e-f57cb2fed240'],
+    });
+    expect(renderHtml(report)).toContain(
+      'credentials of EC2 instance i-786a3A8B5C0d92eF4 used from outside AWS',
+    );
   });
 });

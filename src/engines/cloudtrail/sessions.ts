@@ -813,8 +813,13 @@ function findingsOf(d: Draft, calls: readonly CloudTrailRecord[]): OriginFinding
   const out: OriginFinding[] = [];
   const wayIn = d.records[0]!;
   const wayInIp = str(wayIn.sourceIPAddress);
+  // EC2 instance-profile sessions are named after the instance (`assumed-role/<role>/i-0123…`), so
+  // such a session is an instance's even when its way in is outside the logs read.
+  const instance = d.sessionName !== undefined && /^i-[0-9a-f]{8,17}$/i.test(d.sessionName);
   const service =
-    d.person.type === 'AWSService' || (wayInIp !== undefined && /(^|\.)amazonaws\.com$/.test(wayInIp));
+    instance ||
+    d.person.type === 'AWSService' ||
+    (wayInIp !== undefined && /(^|\.)amazonaws\.com$/.test(wayInIp));
   const outside = calls.filter((r) => !isAwsOrigin(str(r.sourceIPAddress)));
   const group = (
     rs: readonly CloudTrailRecord[],
@@ -845,7 +850,7 @@ function findingsOf(d: Draft, calls: readonly CloudTrailRecord[]): OriginFinding
     group(
       outside,
       'service-credentials-outside-aws',
-      `credentials of an AWS service session (way in from ${wayInIp ?? d.person.type ?? 'an AWS service'}) used from outside AWS: ${[...new Set(outside.map((r) => r.sourceIPAddress))].join(', ')}`,
+      `${instance ? `credentials of EC2 instance ${d.sessionName}` : `credentials of an AWS service session (way in from ${wayInIp ?? d.person.type ?? 'an AWS service'})`} used from outside AWS: ${[...new Set(outside.map((r) => r.sourceIPAddress))].join(', ')}`,
     );
   } else if (wayInIp && !isAwsOrigin(wayInIp) && d.wayIn !== 'Unseen' && d.wayIn !== 'AccessKey') {
     const other = outside.filter((r) => r.sourceIPAddress !== wayInIp);
