@@ -26,7 +26,7 @@ export interface AccessRuntime {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-function realExec(
+export function realExec(
   command: string,
   args: readonly string[],
   env: Readonly<Record<string, string>>,

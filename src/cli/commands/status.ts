@@ -5,6 +5,7 @@ import {
   revokeTimeOf,
   requestsFromTags,
 } from '../../engines/access/index.js';
+import { AwsCallError } from '../aws/errors.js';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from '../io.js';
 import {
   addRoleOptions,
@@ -50,7 +51,9 @@ async function status(io: CliIO, o: StatusFlags): Promise<number> {
   const found = await findSessions(rt, role, target, regions, since, revokeBefore);
   reportFailures(io, 'status', found.failed);
   if (found.failed.length === regions.length) {
-    rethrowAws(new Error(found.failed[0]?.why ?? 'no Region'), 'status: CloudTrail LookupEvents');
+    throw new AwsCallError(
+      `status: CloudTrail LookupEvents failed in every Region searched (${found.failed[0]?.why ?? 'no Region'}); it needs cloudtrail:LookupEvents, and --regions must name Regions enabled in the account`,
+    );
   }
   const shown = o.all ? found.sessions : found.sessions.filter((s) => s.active);
   const live = found.sessions.filter((s) => s.active && !s.revoked);
@@ -73,7 +76,7 @@ async function status(io: CliIO, o: StatusFlags): Promise<number> {
         : 'no revoke in force',
     );
     for (const s of shown)
-      io.out(`  ${s.active ? (s.revoked ? 'REVOKED' : 'ACTIVE ') : 'expired'}  ${sessionLine(s)}`);
+      io.out(`  ${s.active ? (s.revoked ? 'REVOKED' : 'ACTIVE') : 'expired'}  ${sessionLine(s)}`);
     for (const r of requests) {
       const state = r.approval
         ? `approved by ${r.approval.by} until ${r.approval.notAfter}`
