@@ -317,6 +317,11 @@ function tagsOf(r: CloudTrailRecord): Record<string, string> {
 }
 /** Ties in time and event id (documentation samples reuse ids) are broken by content, not input order. */
 function contentOrder(a: CloudTrailRecord, b: CloudTrailRecord): number {
+  // A cross-account call is delivered to both accounts; the caller's copy names the caller (the
+  // other has `userIdentity.type: AWSAccount`): keep that one when the pair is deduplicated.
+  const named = (r: CloudTrailRecord) => (str(r.userIdentity?.arn) ? 0 : 1);
+  const byName = named(a) - named(b);
+  if (byName !== 0) return byName;
   const key = (r: CloudTrailRecord) =>
     [
       r.eventSource,
