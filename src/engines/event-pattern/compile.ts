@@ -1,6 +1,7 @@
 import { ipInRange } from './cidr.js';
 import { PatternError } from './errors.js';
-import { matchFlat, matchSubRule, quickReject, type CompiledCondition } from './match.js';
+import { foldCase } from './fold.js';
+import { altsOf, matchFlat, type CompiledCondition } from './match.js';
 import type { Condition, SubRule, ValueMatcher } from './model.js';
 import { comparable, inRange } from './numeric.js';
 import { parsePattern } from './validate.js';
@@ -15,7 +16,7 @@ export interface CompiledPattern {
   readonly source: unknown;
 }
 
-type Test = (v: unknown) => boolean;
+export type Test = (v: unknown) => boolean;
 
 /**
  * One value test. Semantics per operator (EventBridge "Comparison operators",
@@ -25,7 +26,7 @@ type Test = (v: unknown) => boolean;
  * assumes an anything-but "matched unless we can prove it didn't" (ByteMachine), so
  * `{"anything-but": "a"}` matches 5, true and null, and `{"anything-but": {"prefix": "a"}}` matches 5.
  */
-function testOf(m: ValueMatcher): Test {
+export function testOf(m: ValueMatcher): Test {
   switch (m.kind) {
     case 'exact-string': {
       const s = m.value;
@@ -47,18 +48,18 @@ function testOf(m: ValueMatcher): Test {
     case 'prefix': {
       const p = m.value;
       return m.ignoreCase
-        ? (v) => typeof v === 'string' && v.toLowerCase().startsWith(p)
+        ? (v) => typeof v === 'string' && foldCase(v).startsWith(p)
         : (v) => typeof v === 'string' && v.startsWith(p);
     }
     case 'suffix': {
       const p = m.value;
       return m.ignoreCase
-        ? (v) => typeof v === 'string' && v.toLowerCase().endsWith(p)
+        ? (v) => typeof v === 'string' && foldCase(v).endsWith(p)
         : (v) => typeof v === 'string' && v.endsWith(p);
     }
     case 'equals-ignore-case': {
       const p = m.value;
-      return (v) => typeof v === 'string' && v.toLowerCase() === p;
+      return (v) => typeof v === 'string' && foldCase(v) === p;
     }
     case 'wildcard': {
       const w = m.value;
@@ -88,15 +89,15 @@ function testOf(m: ValueMatcher): Test {
     }
     case 'anything-but-ignore-case': {
       const set = m.values;
-      return (v) => !(typeof v === 'string' && set.has(v.toLowerCase()));
+      return (v) => !(typeof v === 'string' && set.has(foldCase(v)));
     }
     case 'anything-but-prefix': {
-      const p = m.value;
-      return (v) => !(typeof v === 'string' && v.startsWith(p));
+      const ps = m.values;
+      return (v) => !(typeof v === 'string' && ps.some((p) => v.startsWith(p)));
     }
     case 'anything-but-suffix': {
-      const p = m.value;
-      return (v) => !(typeof v === 'string' && v.endsWith(p));
+      const ps = m.values;
+      return (v) => !(typeof v === 'string' && ps.some((p) => v.endsWith(p)));
     }
     case 'anything-but-wildcard': {
       const ws = m.values;
@@ -129,6 +130,7 @@ function compileCondition(c: Condition): CompiledCondition {
   return {
     condition: c,
     segments: c.segments,
+    alts: altsOf(c.segments),
     exact1: single,
     test,
     absent: c.absent,
@@ -168,26 +170,22 @@ function rank(c: CompiledCondition): number {
 }
 
 /**
- * The matcher of one sub-rule. Without `{"exists": false}` the order of conditions does not change
- * the result (array consistency is symmetric), so they run cheapest-first. With it, event-ruler's
- * key order is kept (it decides which array elements count), behind a quick reject that is valid
- * in any order.
+ * The matcher of one sub-rule. While no path crosses an array (or a dotted event key) every
+ * condition stands alone, so they run cheapest-first; from the first one that does, the full
+ * matcher takes over in event-ruler's key order (which decides `{"exists": false}` inside arrays).
  */
 function compileSubRule(rule: SubRule): (event: unknown) => boolean {
-  const conditions = rule.map(compileCondition);
-  const byCost = conditions
+  const ordered = rule.map(compileCondition);
+  const byCost = ordered
     .map((c, i) => ({ c, i }))
     .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
     .map((x) => x.c);
-  if (!conditions.some((c) => c.absent)) {
-    return (event) => typeof event === 'object' && event !== null && matchFlat(byCost, event);
-  }
-  const required = byCost.filter((c) => !c.absent);
-  return (event) =>
-    typeof event === 'object' &&
-    event !== null &&
-    !quickReject(required, event) &&
-    matchSubRule(conditions, event);
+  return (event) => typeof event === 'object' && event !== null && matchFlat(byCost, ordered, event);
+}
+
+/** The conditions of each sub-rule, compiled, in key order (for explanations and tests). */
+export function compileSubRules(pattern: unknown): CompiledCondition[][] {
+  return parsePattern(parseSource(pattern)).map((rule) => rule.map(compileCondition));
 }
 
 const textCache = new Map<string, CompiledPattern>();

@@ -22,15 +22,25 @@ export type ValueMatcher =
   | { readonly kind: 'anything-but-strings'; readonly values: ReadonlySet<string> }
   | { readonly kind: 'anything-but-numbers'; readonly values: ReadonlySet<number> }
   | { readonly kind: 'anything-but-ignore-case'; readonly values: ReadonlySet<string> }
-  | { readonly kind: 'anything-but-prefix'; readonly value: string }
-  | { readonly kind: 'anything-but-suffix'; readonly value: string }
+  | { readonly kind: 'anything-but-prefix'; readonly values: readonly string[] }
+  | { readonly kind: 'anything-but-suffix'; readonly values: readonly string[] }
   | { readonly kind: 'anything-but-wildcard'; readonly values: readonly WildcardPattern[] };
 
-/** A field of a sub-rule: the leaves at `segments` must satisfy one of `matchers` (or be absent). */
+/**
+ * A field of a sub-rule: the leaves at `key` must satisfy one of `matchers` (or be absent).
+ *
+ * EventBridge compares dotted names: the pattern `{"detail": {"state": …}}` and `{"detail.state": …}`
+ * are the same field, and either matches the event's `{"detail": {"state": …}}` or
+ * `{"detail.state": …}` (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern.html#eb-create-pattern-considerations,
+ * event-ruler README "JSON keys with dots"). `segments` is the key split at every dot; an event
+ * path matches when its keys, joined with dots, equal `key`.
+ */
 export interface Condition {
   /** Dotted name (`detail.userIdentity.arn`), the order event-ruler evaluates fields in. */
   readonly key: string;
   readonly segments: readonly string[];
+  /** The field's array as written in the pattern (for explanations). */
+  readonly written: readonly unknown[];
   readonly matchers: readonly ValueMatcher[];
   /** `{"exists": false}` is one of the alternatives. */
   readonly absent: boolean;

@@ -1,4 +1,5 @@
 import { compilePatternCached, type CompiledPattern } from './compile.js';
+import { altsOf } from './match.js';
 import type { SubRule } from './model.js';
 import { parsePattern } from './validate.js';
 
@@ -45,17 +46,26 @@ function gateOf(subRules: readonly SubRule[]): Gate | undefined {
   return undefined;
 }
 
-const ARRAY = Symbol('array');
+const ANY = Symbol('any');
 
-/** The string at `segments`, `undefined` when absent or not a string, `ARRAY` when an array is crossed. */
-function leafAt(event: unknown, segments: readonly string[]): string | undefined | typeof ARRAY {
+/**
+ * The string at `segments`, `undefined` when absent or not a string, `ANY` when the path crosses an
+ * array or a dotted event key (`{"detail.eventName": …}`): then every pattern of the group is tested.
+ */
+function leafAt(
+  event: unknown,
+  segments: readonly string[],
+  alts: readonly (readonly string[] | undefined)[],
+): string | undefined | typeof ANY {
   let node: unknown = event;
-  for (const s of segments) {
-    if (Array.isArray(node)) return ARRAY;
+  for (let j = 0; j < segments.length; j++) {
+    if (Array.isArray(node)) return ANY;
     if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string, unknown>)[s];
+    const longer = alts[j];
+    if (longer) for (const k of longer) if ((node as Record<string, unknown>)[k] !== undefined) return ANY;
+    node = (node as Record<string, unknown>)[segments[j] as string];
   }
-  if (Array.isArray(node)) return ARRAY;
+  if (Array.isArray(node)) return ANY;
   return typeof node === 'string' ? node : undefined;
 }
 
@@ -65,7 +75,12 @@ export function compileRuleSet(patterns: readonly unknown[]): CompiledRuleSet {
   const ungated: number[] = [];
   const groups = new Map<
     string,
-    { segments: readonly string[]; all: number[]; byValue: Map<string, number[]> }
+    {
+      segments: readonly string[];
+      alts: readonly (readonly string[] | undefined)[];
+      all: number[];
+      byValue: Map<string, number[]>;
+    }
   >();
   patterns.forEach((p, i) => {
     const gate = gateOf(parsePattern(typeof p === 'string' ? (JSON.parse(p) as unknown) : p));
@@ -75,7 +90,7 @@ export function compileRuleSet(patterns: readonly unknown[]): CompiledRuleSet {
     }
     let g = groups.get(gate.key);
     if (!g) {
-      g = { segments: gate.segments, all: [], byValue: new Map() };
+      g = { segments: gate.segments, alts: altsOf(gate.segments), all: [], byValue: new Map() };
       groups.set(gate.key, g);
     }
     g.all.push(i);
@@ -95,8 +110,8 @@ export function compileRuleSet(patterns: readonly unknown[]): CompiledRuleSet {
       };
       ungated.forEach(test);
       for (const g of groupList) {
-        const leaf = leafAt(event, g.segments);
-        if (leaf === ARRAY) g.all.forEach(test);
+        const leaf = leafAt(event, g.segments, g.alts);
+        if (leaf === ANY) g.all.forEach(test);
         else if (leaf !== undefined) g.byValue.get(leaf)?.forEach(test);
       }
       return out.length > 1 ? out.sort((a, b) => a - b) : out;

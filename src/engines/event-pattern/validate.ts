@@ -8,12 +8,22 @@
  *   - array elements are strings, numbers, booleans, null, or a one-key operator object;
  *   - `$or` is an array of at least two non-empty objects and is expanded into sub-rules (DNF), in
  *     document order: a field written after the `$or` applies to every branch, and a branch field
- *     with the same name as an outer field replaces it in that branch (event-ruler's map `put`).
+ *     with the same name as an outer field replaces it in that branch (event-ruler's map `put`);
+ *   - inside `$or` no field may be named like an operator event-ruler reserves (its
+ *     RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP: the operators, the numeric comparisons and names kept
+ *     for later such as `regex`);
+ *   - a pattern the `$or` grammar rejects (`$or` given an object, an operator name inside `$or`) is
+ *     read once more with `$or` as an ordinary field name, as event-ruler's Machine.addRule falls back
+ *     to its older compiler; if that fails too, the first error is reported. So
+ *     `{"$or": {"a": ["x"]}}` matches the event `{"$or": {"a": "x"}}` (event-ruler README, "backward
+ *     compatibility of using $or as field name");
+ *   - keys are dotted names: `{"detail.state": […]}` is the field `detail` → `state` (see model.ts).
  */
 import { parseCidr, parseIp } from './cidr.js';
 import type { Condition, SubRule, ValueMatcher } from './model.js';
 import { comparable, inNumericRange, NUMERIC_MAX, NUMERIC_MIN, type NumericRange } from './numeric.js';
 import { PatternError } from './errors.js';
+import { foldCase } from './fold.js';
 import { parseWildcard, type WildcardPattern } from './wildcard.js';
 
 export const OPERATORS = [
@@ -26,7 +36,27 @@ export const OPERATORS = [
   'cidr',
   'exists',
 ] as const;
-const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
+
+/** Names event-ruler refuses as field names inside `$or` (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP). */
+const RESERVED_IN_OR: ReadonlySet<string> = new Set([
+  ...OPERATORS,
+  'exactly',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
+]);
 
 /** Nesting deeper than this is refused (a 4096-character pattern cannot nest this deep anyway). */
 export const MAX_PATTERN_DEPTH = 256;
@@ -52,6 +82,16 @@ function fieldPath(parent: string, key: string): string {
   return parent ? `${parent}.${key}` : key;
 }
 
+/** How `$or` is read: as the OR primitive, or (the fallback) as an ordinary field name. */
+type OrMode = 'primitive' | 'field';
+
+function hasOrKey(v: unknown, depth = 0): boolean {
+  if (depth > MAX_PATTERN_DEPTH) return false;
+  if (Array.isArray(v)) return v.some((x) => hasOrKey(x, depth + 1));
+  if (!isPlainObject(v)) return false;
+  return Object.keys(v).some((k) => k === '$or' || hasOrKey(v[k], depth + 1));
+}
+
 /** Parses and validates; returns the sub-rules (each sorted by dotted key). */
 export function parsePattern(pattern: unknown): SubRule[] {
   if (!isPlainObject(pattern)) {
@@ -60,8 +100,20 @@ export function parsePattern(pattern: unknown): SubRule[] {
       `event pattern must be a JSON object like {"source": ["aws.sts"]}; received ${describe(pattern)}`,
     );
   }
-  let rules: RuleMap[] = [];
-  rules = parseObject(rules, pattern, [], '', false, 0);
+  try {
+    return parseWith(pattern, 'primitive');
+  } catch (e) {
+    if (!(e instanceof PatternError) || !hasOrKey(pattern)) throw e;
+    try {
+      return parseWith(pattern, 'field');
+    } catch {
+      throw e;
+    }
+  }
+}
+
+function parseWith(pattern: Record<string, unknown>, mode: OrMode): SubRule[] {
+  const rules = parseObject([], pattern, [], '', false, 0, mode);
   return rules.map((r) => [...r.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
 }
 
@@ -72,6 +124,7 @@ function parseObject(
   where: string,
   insideOr: boolean,
   depth: number,
+  mode: OrMode,
 ): RuleMap[] {
   if (depth > MAX_PATTERN_DEPTH) {
     throw new PatternError(where, `pattern nests deeper than ${MAX_PATTERN_DEPTH} levels; flatten it`);
@@ -83,28 +136,33 @@ function parseObject(
   for (const key of keys) {
     const value = obj[key];
     const path = fieldPath(where, key);
-    if (key === '$or') {
+    if (key === '$or' && mode === 'primitive') {
       rules = parseOr(rules, value, segments, path, depth);
       continue;
     }
-    if (insideOr && OPERATOR_SET.has(key)) {
+    if (insideOr && RESERVED_IN_OR.has(key)) {
+      const what = OPERATORS.includes(key as (typeof OPERATORS)[number])
+        ? 'is an operator'
+        : 'is a name EventBridge reserves for operators';
       throw new PatternError(
         path,
-        `'${key}' is an operator and cannot be a field name inside $or; wrap it: {"field": [{"${key}": …}]}`,
+        `'${key}' ${what} and cannot be a field name inside $or; move the field out of the $or, or if it is an operator wrap it: {"field": [{"${key}": …}]}`,
       );
     }
+    const keySegments = [...segments, ...key.split('.')];
     if (Array.isArray(value)) {
       const matchers = parseLeaf(value, path);
       const condition: Condition = {
-        key: [...segments, key].join('.'),
-        segments: [...segments, key],
+        key: keySegments.join('.'),
+        segments: keySegments,
+        written: value,
         matchers: matchers.filter((m): m is ValueMatcher => m !== 'absent'),
         absent: matchers.includes('absent'),
       };
       if (rules.length === 0) rules = [new Map()];
       for (const r of rules) r.set(condition.key, condition);
     } else if (isPlainObject(value)) {
-      rules = parseObject(rules, value, [...segments, key], path, insideOr, depth + 1);
+      rules = parseObject(rules, value, keySegments, path, insideOr, depth + 1, mode);
     } else {
       throw new PatternError(
         path,
@@ -137,7 +195,7 @@ function parseOr(
     }
     let branchRules = current.map((r) => new Map(r));
     if (branchRules.length === 0) branchRules = [new Map()];
-    out.push(...parseObject(branchRules, branch, segments, path, true, depth + 1));
+    out.push(...parseObject(branchRules, branch, segments, path, true, depth + 1, 'primitive'));
     if (out.length > MAX_SUB_RULES) {
       throw new PatternError(
         where,
@@ -221,21 +279,20 @@ function parseOperator(v: Record<string, unknown>, where: string): LeafItem {
           );
         }
         const s = requireString(text, `${at}.${inner}`, `${op} equals-ignore-case value`);
-        return { kind: op, value: s.toLowerCase(), ignoreCase: true };
+        return { kind: op, value: foldCase(s), ignoreCase: true };
       }
       return { kind: op, value: requireString(arg, at, `${op} value`), ignoreCase: false };
     }
     case 'equals-ignore-case':
       return {
         kind: 'equals-ignore-case',
-        value: requireString(arg, at, 'equals-ignore-case value').toLowerCase(),
+        value: foldCase(requireString(arg, at, 'equals-ignore-case value')),
       };
     case 'wildcard':
       return { kind: 'wildcard', value: wildcardOf(requireString(arg, at, 'wildcard value'), at) };
     case 'cidr': {
       const r = parseCidr(requireString(arg, at, 'cidr value'));
-      if (typeof r === 'string')
-        throw new PatternError(at, `${r}; expected e.g. "10.0.0.0/24" or "2001:db8::/32"`);
+      if (typeof r === 'string') throw new PatternError(at, r);
       return { kind: 'cidr', range: r };
     }
     case 'exists':
@@ -329,7 +386,9 @@ function parseNumeric(arg: unknown, where: string): NumericRange {
 
 function stringList(arg: unknown, where: string, what: string): string[] {
   const list = Array.isArray(arg) ? arg : [arg];
-  if (list.length === 0) throw new PatternError(where, `${what} list must not be empty`);
+  if (list.length === 0) {
+    throw new PatternError(where, `${what} list must not be empty; list at least one string`);
+  }
   return list.map((x, i) => requireString(x, Array.isArray(arg) ? `${where}[${i}]` : where, `${what} value`));
 }
 
@@ -369,18 +428,30 @@ function parseAnythingBut(arg: unknown, where: string): ValueMatcher {
     switch (op) {
       case 'prefix':
       case 'suffix': {
-        const s = requireString(inner, at, `anything-but ${op} value`);
-        if (s === '') throw new PatternError(at, `anything-but ${op} must not be empty`);
+        // A list of prefixes/suffixes: event-ruler README "Anything-but prefix list"; LocalStack's
+        // AWS-validated tests accept it, and reject the equals-ignore-case form.
+        if (isPlainObject(inner)) {
+          throw new PatternError(
+            at,
+            `anything-but ${op} cannot be combined with equals-ignore-case (EventBridge rejects it); use {"anything-but": {"${op}": "…"}} or a list of ${op}es`,
+          );
+        }
+        const values = stringList(inner, at, `anything-but ${op}`);
+        const empty = values.indexOf('');
+        if (empty >= 0) {
+          throw new PatternError(
+            Array.isArray(inner) ? `${at}[${empty}]` : at,
+            `anything-but ${op} must not be empty; give a non-empty string or a list of them`,
+          );
+        }
         return op === 'prefix'
-          ? { kind: 'anything-but-prefix', value: s }
-          : { kind: 'anything-but-suffix', value: s };
+          ? { kind: 'anything-but-prefix', values }
+          : { kind: 'anything-but-suffix', values };
       }
       case 'equals-ignore-case':
         return {
           kind: 'anything-but-ignore-case',
-          values: new Set(
-            stringList(inner, at, 'anything-but equals-ignore-case').map((s) => s.toLowerCase()),
-          ),
+          values: new Set(stringList(inner, at, 'anything-but equals-ignore-case').map(foldCase)),
         };
       case 'wildcard':
         return {
