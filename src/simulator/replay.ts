@@ -10,6 +10,7 @@ import {
   type HopFailure,
   type HopName,
 } from './delivery/hops.js';
+import { bodyProblem } from './delivery/body.js';
 import {
   defaultBusArn,
   type BusModel,
@@ -252,12 +253,15 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
         }
         const verdict = targetVerdict(model, rule, target, event);
         problems.push(...verdict.safetyNet);
-        if (verdict.blocked) {
+        const blocked =
+          verdict.blocked ??
+          (target.kind === 'api-destination' ? bodyProblem(target, input, rule.name) : undefined);
+        if (blocked) {
           misses.push({
             ruleArn: rule.arn,
             targetArn: target.arn,
-            reason: describeFailure(verdict.blocked),
-            hop: verdict.blocked.hop,
+            reason: describeFailure(blocked),
+            hop: blocked.hop,
           });
           continue;
         }

@@ -426,18 +426,25 @@ describe('hops: API destinations (Slack, webhooks)', () => {
     ...extra,
   });
   const SAFE = '{"userAgent": <ua>, "session": <s>}';
+  /** The rule needs a session name, so a caller cannot leave it out and still be alerted. */
+  const needsSession = {
+    EventPattern: {
+      source: ['test.source'],
+      detail: { requestParameters: { roleSessionName: [{ exists: true }] } },
+    },
+  };
 
   it('reaches the HTTPS endpoint when the role may invoke it and the body stays JSON for any caller value', () => {
     const { result, problems } = replay({
       ...dest(),
       ...role('events:InvokeApiDestination'),
-      ...ruleWith(target(SAFE)),
+      ...ruleWith(target(SAFE), needsSession),
     });
     expect(problems).toEqual([]);
     expect(result.deliveries[0]?.endpoint).toBe('HTTPS https://hooks.example.com/x');
     const hostile = { ...EVENT, detail: { ...EVENT.detail, userAgent: 'x"}\\\n' } };
     const body = replay(
-      { ...dest(), ...role('events:InvokeApiDestination'), ...ruleWith(target(SAFE)) },
+      { ...dest(), ...role('events:InvokeApiDestination'), ...ruleWith(target(SAFE), needsSession) },
       hostile,
     ).result.deliveries[0]?.input;
     expect(JSON.parse(body ?? '')).toEqual({ userAgent: 'x"}\\\n', session: 'alice' });
@@ -446,7 +453,7 @@ describe('hops: API destinations (Slack, webhooks)', () => {
   const cases: { name: string; resources: Json; hop: string; message: RegExp }[] = [
     {
       name: 'fails when the role is not allowed events:InvokeApiDestination',
-      resources: { ...dest(), ...role('events:PutEvents'), ...ruleWith(target(SAFE)) },
+      resources: { ...dest(), ...role('events:PutEvents'), ...ruleWith(target(SAFE), needsSession) },
       hop: 'target role',
       message:
         /is not allowed events:InvokeApiDestination on arn:aws:events:eu-west-1:111122223333:api-destination\//,
@@ -456,7 +463,7 @@ describe('hops: API destinations (Slack, webhooks)', () => {
       resources: {
         ...dest(),
         ...role('events:InvokeApiDestination', 'lambda.amazonaws.com'),
-        ...ruleWith(target(SAFE)),
+        ...ruleWith(target(SAFE), needsSession),
       },
       hop: 'target role',
       message: /does not trust events\.amazonaws\.com/,
@@ -469,7 +476,11 @@ describe('hops: API destinations (Slack, webhooks)', () => {
     },
     {
       name: 'fails when the connection is not in the templates',
-      resources: { ...dest(false), ...role('events:InvokeApiDestination'), ...ruleWith(target(SAFE)) },
+      resources: {
+        ...dest(false),
+        ...role('events:InvokeApiDestination'),
+        ...ruleWith(target(SAFE), needsSession),
+      },
       hop: 'api destination',
       message: /its connection \S+ is not in the templates/,
     },
@@ -478,7 +489,7 @@ describe('hops: API destinations (Slack, webhooks)', () => {
       resources: {
         ...dest(),
         ...role('events:InvokeApiDestination'),
-        ...ruleWith(target('{"userAgent": "<ua>", "session": <s>}')),
+        ...ruleWith(target('{"userAgent": "<ua>", "session": <s>}'), needsSession),
       },
       hop: 'body',
       message:
@@ -489,12 +500,29 @@ describe('hops: API destinations (Slack, webhooks)', () => {
       resources: {
         ...dest(),
         ...role('events:InvokeApiDestination'),
-        ...ruleWith(target('{"userAgent": <ua>, "session": "<s>"}')),
+        ...ruleWith(target('{"userAgent": <ua>, "session": "<s>"}'), needsSession),
       },
       hop: 'body',
       message: /caller puts a double quote in \$\.detail\.requestParameters\.roleSessionName/,
     },
   ];
+  cases.push({
+    name: 'fails a body whose value-position placeholder reads a request parameter the caller can leave out',
+    resources: {
+      ...dest(),
+      ...role('events:InvokeApiDestination'),
+      ...ruleWith(
+        target('{"userAgent": <ua>, "who": <si>}', {
+          InputTransformer: {
+            InputPathsMap: { ua: '$.detail.userAgent', si: '$.detail.requestParameters.sourceIdentity' },
+            InputTemplate: '{"userAgent": <ua>, "who": <si>}',
+          },
+        }),
+      ),
+    },
+    hop: 'body',
+    message: /is not valid JSON/,
+  });
   for (const c of cases) {
     it(c.name, () => {
       const { result, problems } = replay(c.resources);
@@ -504,6 +532,53 @@ describe('hops: API destinations (Slack, webhooks)', () => {
       expect(problems[0]).toMatch(c.message);
     });
   }
+
+  it('names the omission: a caller who leaves out sourceIdentity breaks "who": <si>', () => {
+    const t = target('{"who": <si>}', {
+      InputTransformer: {
+        InputPathsMap: { si: '$.detail.requestParameters.sourceIdentity' },
+        InputTemplate: '{"who": <si>}',
+      },
+    });
+    const withSi = {
+      ...EVENT,
+      detail: { ...EVENT.detail, requestParameters: { roleSessionName: 'alice', sourceIdentity: 'alice' } },
+    };
+    const { problems } = replay(
+      { ...dest(), ...role('events:InvokeApiDestination'), ...ruleWith(t) },
+      withSi,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^body: .*when a caller puts nothing \(leaves the field out\) in \$\.detail\.requestParameters\.sourceIdentity/,
+      ),
+    ]);
+  });
+
+  it('checks the body of every event, not only the first: a field missing from a later event breaks a value position', () => {
+    const t = target('{"mfa": <mfa>}', {
+      InputTransformer: {
+        InputPathsMap: { mfa: '$.detail.userIdentity.sessionContext.attributes.mfaAuthenticated' },
+        InputTemplate: '{"mfa": <mfa>}',
+      },
+    });
+    const model = buildModel([stack({ ...dest(), ...role('events:InvokeApiDestination'), ...ruleWith(t) })]);
+    const withMfa = {
+      ...EVENT,
+      detail: {
+        ...EVENT.detail,
+        userIdentity: { sessionContext: { attributes: { mfaAuthenticated: 'true' } } },
+      },
+    };
+    const first = replayEvent(model, withMfa);
+    expect(hopProblems(model, first)).toEqual([]);
+    expect(JSON.parse(first.deliveries[0]?.input ?? '')).toEqual({ mfa: 'true' });
+    const later = replayEvent(model, EVENT);
+    expect(later.deliveries).toEqual([]);
+    expect(hopProblems(model, later)).toEqual([
+      expect.stringMatching(/^body: the body of target T0 of rule \S+ is not valid JSON for this event/),
+    ]);
+  });
 
   it('does not judge the body of an API destination that declares a non-JSON content type', () => {
     const plain = target('"<ua>"', {

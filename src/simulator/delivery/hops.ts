@@ -554,7 +554,15 @@ function judge(
     case 'api-destination': {
       const v = apiDestinationEndpoint(model, rule, target);
       if (typeof v !== 'string') return outcome(v, true);
-      return outcome(checkBody(target, event, { ruleArn: rule.arn, ruleName: rule.name }) ?? v, true);
+      return outcome(
+        checkBody(
+          target,
+          event,
+          { ruleArn: rule.arn, ruleName: rule.name },
+          (e) => rule.pattern?.matches(e) ?? false,
+        ) ?? v,
+        true,
+      );
     }
     default:
       return { humanFacing: false, endpoint: target.arn };
