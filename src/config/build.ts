@@ -63,6 +63,7 @@ function roleProps(stack: Stack, role: RoleConfig, users: UsersConfig | undefine
     requireMfa: role.requireMfa,
     requireSourceIdentity: role.requireSourceIdentity,
     requireReason: role.requireReason,
+    trustPolicyQuota: role.trustPolicyQuota,
     roleName: role.roleName,
     canManageBreakGlassRole: role.canManageBreakGlassRole,
     deployer: role.deployer,

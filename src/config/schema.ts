@@ -77,6 +77,15 @@ export const roleSchema = alertingSchema
       .optional()
       .describe('Require the Reason session tag (CLI/SDK only; default false)'),
     maxSessionDuration: duration.optional().describe('Session length, 1-12 hours (default 1)'),
+    trustPolicyQuota: z
+      .number()
+      .int()
+      .min(2048)
+      .max(4096)
+      .optional()
+      .describe(
+        'The account\'s IAM "Role trust policy length" quota after a Service Quotas increase (default 2048, at most 4096)',
+      ),
     roleName: iamName.optional().describe('Physical name of the role (default generated)'),
     role: z.string().min(1).optional().describe('Existing role to use instead (ARN or name)'),
     canManageBreakGlassRole: z

@@ -14,6 +14,8 @@ import {
   Validator,
 } from './private/role-validate.js';
 import { acknowledgeChosenPermissions } from './private/role-nag.js';
+import { TRUST_POLICY_QUOTA, iamPolicyLength } from './private/quotas.js';
+import { watchedRegions } from './private/regions.js';
 import { BreakGlassTrustPrincipal, buildTrustStatements } from './private/trust-policy.js';
 
 /** IAM users of another account (e.g. a security account, see `BreakGlassUser`) allowed in. */
@@ -23,11 +25,6 @@ export interface TrustedAccountUsers {
   /** IAM user names in that account (exact, no path). */
   readonly usernames: string[];
 }
-
-/** IAM's default role trust policy size quota (characters, whitespace excluded). */
-const TRUST_POLICY_DEFAULT_QUOTA = 2048;
-/** The most the quota can be raised to. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html */
-const TRUST_POLICY_MAX_QUOTA = 4096;
 
 /**
  * Properties of {@link BreakGlassRole}. Identity props say which identity type each one covers;
@@ -99,6 +96,14 @@ export interface BreakGlassRoleProps extends BreakGlassAlertingOptions {
    * @default false
    */
   readonly requireReason?: boolean;
+
+  /**
+   * The account's IAM "Role trust policy length" quota, in characters. IAM rejects `CreateRole` /
+   * `UpdateAssumeRolePolicy` above it, so synthesis fails when the trust policy is longer. Set it
+   * only after raising the quota in Service Quotas (IAM, "Role trust policy length").
+   * @default 2048 (IAM's default; it can be raised to 4096)
+   */
+  readonly trustPolicyQuota?: number;
 
   /**
    * Maximum session length (1-12 hours). Role chaining (e.g. from an Identity Center session)
@@ -231,7 +236,9 @@ export class BreakGlassRole extends Construct {
       v.names(`trustedAccountUsers[${i}].usernames`, t.usernames, IAM_USER_NAME, 'IAM user name', true);
     });
     v.emails('loginAlertEmails', props.loginAlertEmails);
-    this.regions = v.regions('regions', props.regions);
+    // The Region lock is exactly the set of Regions watched: the main Region and us-east-1 (global
+    // events, the global STS endpoint) are always watched, so they are always allowed too.
+    this.regions = watchedRegions(stack.region, v.regions('regions', props.regions));
     v.concreteRegionFor(this.regions.filter((r) => r !== stack.region));
     v.sessionDuration('maxSessionDuration', props.maxSessionDuration);
     if (
@@ -292,7 +299,7 @@ export class BreakGlassRole extends Construct {
       Tags.of(role).add(TAG_BREAKGLASS_ROLE, 'true');
       this.role = role;
       this.attachPolicies(props, hasPolicies);
-      this.warnOnTrustPolicySize(statements);
+      this.checkTrustPolicySize(statements, props.trustPolicyQuota);
     } else {
       this.role = props.role;
       Annotations.of(this).addInfo(
@@ -365,38 +372,45 @@ export class BreakGlassRole extends Construct {
     acknowledgeChosenPermissions(role, props.managedPolicies ?? [], props.policyStatements ?? []);
   }
 
-  private warnOnTrustPolicySize(statements: iam.PolicyStatement[]): void {
+  private checkTrustPolicySize(statements: iam.PolicyStatement[], quota: number | undefined): void {
     const stack = Stack.of(this);
-    // IAM counts the policy without whitespace; estimate intrinsics with their concrete widths.
-    const json = JSON.stringify(
-      flattenIntrinsics(stack.resolve(new iam.PolicyDocument({ statements }).toJSON())),
-    );
-    const size = json.length;
-    if (size > TRUST_POLICY_MAX_QUOTA) {
+    const limit = quota ?? TRUST_POLICY_QUOTA.default;
+    if (!Number.isInteger(limit) || limit < TRUST_POLICY_QUOTA.default || limit > TRUST_POLICY_QUOTA.max) {
       throw new BreakGlassValidationError(
         this.node.path,
-        'regions',
-        `the trust policy would be about ${size} characters, over IAM's maximum of ${TRUST_POLICY_MAX_QUOTA}; cover fewer regions or list fewer people`,
+        'trustPolicyQuota',
+        `must be an integer from ${TRUST_POLICY_QUOTA.default} (IAM's default) to ${TRUST_POLICY_QUOTA.max} (the most it can be raised to) (got ${JSON.stringify(quota)})`,
       );
     }
-    if (size > TRUST_POLICY_DEFAULT_QUOTA) {
-      Annotations.of(this).addWarningV2(
-        'breakglass:trust-policy-size',
-        `trust policy is about ${size} characters; IAM's default quota is ${TRUST_POLICY_DEFAULT_QUOTA}: raise "Role trust policy length" (Service Quotas, up to ${TRUST_POLICY_MAX_QUOTA}) before deploying, or cover fewer regions`,
+    const size = iamPolicyLength(
+      flattenIntrinsics(stack.resolve(new iam.PolicyDocument({ statements }).toJSON()), stack.partition),
+    );
+    if (size > limit) {
+      throw new BreakGlassValidationError(
+        this.node.path,
+        'trustPolicyQuota',
+        `the trust policy is ${size} characters (as IAM counts them, without whitespace), over the "Role trust policy length" quota of ${limit}` +
+          (limit < TRUST_POLICY_QUOTA.max
+            ? `; cover fewer Regions or list fewer people, or raise the quota in Service Quotas (up to ${TRUST_POLICY_QUOTA.max}) and set trustPolicyQuota to the new value`
+            : '; cover fewer Regions or list fewer people'),
       );
     }
   }
 }
 
 /** Replaces `Ref` pseudo parameters and `Fn::Join` with strings of the width they will have. */
-function flattenIntrinsics(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(flattenIntrinsics);
+function flattenIntrinsics(value: unknown, partition: string): unknown {
+  const flat = (v: unknown) => flattenIntrinsics(v, partition);
+  if (Array.isArray(value)) return value.map(flat);
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    if (typeof o['Ref'] === 'string') return o['Ref'] === 'AWS::Partition' ? 'aws' : '111122223333';
+    if (typeof o['Ref'] === 'string') {
+      if (o['Ref'] !== 'AWS::Partition') return '111122223333';
+      return Token.isUnresolved(partition) ? 'aws' : partition;
+    }
     const join = o['Fn::Join'] as [string, unknown[]] | undefined;
-    if (join) return join[1].map((p) => flattenIntrinsics(p)).join(join[0]);
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, flattenIntrinsics(v)]));
+    if (join) return join[1].map(flat).join(join[0]);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, flat(v)]));
   }
   return value;
 }

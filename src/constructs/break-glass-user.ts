@@ -6,6 +6,7 @@ import type { BreakGlassAlertingOptions } from './alerting-props.js';
 import { alertingOptionsOf } from './break-glass-role.js';
 import { BreakGlassMonitoring } from './monitoring.js';
 import { IAM_USER_NAME, Validator } from './private/role-validate.js';
+import { watchedRegions } from './private/regions.js';
 import { forceMfaStatements } from './private/user-force-mfa.js';
 
 /** Properties of {@link BreakGlassUser}. */
@@ -50,7 +51,7 @@ export class BreakGlassUser extends Construct {
     }
     v.names('usernames', props.usernames, IAM_USER_NAME, 'IAM user name', true);
     v.emails('loginAlertEmails', props.loginAlertEmails);
-    this.regions = v.regions('regions', props.regions);
+    this.regions = watchedRegions(stack.region, v.regions('regions', props.regions));
     v.concreteRegionFor(this.regions.filter((r) => r !== stack.region));
 
     this.group = new iam.Group(this, 'Group');

@@ -1,14 +1,4 @@
-import {
-  Annotations,
-  Aws,
-  Duration,
-  Names,
-  RemovalPolicy,
-  SecretValue,
-  Stack,
-  Token,
-  Validations,
-} from 'aws-cdk-lib';
+import { Annotations, Aws, Names, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -22,26 +12,26 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALL_REGIONS, GLOBAL_EVENTS_REGION, expandRegions, isRegionCode } from '../engines/regions.js';
+import { isRegionCode } from '../engines/regions.js';
 import type { BreakGlassAlertingOptions } from './alerting-props.js';
 import { BreakGlassValidationError } from './errors.js';
 
-/** Default maximum size of an event pattern, in characters. */
-const FORWARD_PATTERN_QUOTA = 2048;
 import {
   DEFAULT_MESSAGE,
   PLACEHOLDERS,
   PlaceholderInput,
   type FieldMap,
-  slackMessage,
   unknownPlaceholders,
-  webhookBody,
 } from './private/alert-placeholders.js';
+import { requiredPaths, slackBody, webhookBody } from './private/alert-bodies.js';
 import {
   ALL_MANAGEMENT_EVENTS,
   lazyForwardingRule,
   setAllManagementEvents,
 } from './private/alert-forward.js';
+import { failedInvocations } from './private/alarms.js';
+import { EVENT_PATTERN_CHARS, checkPatternSize, checkQuotasAtSynth } from './private/quotas.js';
+import { watchedRegions } from './private/regions.js';
 import {
   LogGroupTarget,
   TopicTarget,
@@ -60,6 +50,8 @@ import { BreakGlassRegionalStack } from './regional-stack.js';
 /** Properties of {@link BreakGlassAlertChannels}. */
 export type BreakGlassAlertChannelsProps = BreakGlassAlertingOptions;
 
+/** What a service publishing to a KMS-encrypted SNS topic needs on the key (SNS Developer Guide). */
+const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey*', 'kms:Decrypt'] as const;
 const SLACK_URL = 'https://slack.com/api/chat.postMessage';
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SERVICE_RE = /^[a-z0-9][a-z0-9-]*$/;
@@ -120,6 +112,7 @@ export class BreakGlassAlertChannels extends Construct {
     }
     this.mainRegion = stack.region;
     this.regions = resolveRegions(path, props.regions, stack.region);
+    checkQuotasAtSynth(stack);
     this.message = props.message ?? DEFAULT_MESSAGE;
     const unknown = unknownPlaceholders(this.message);
     if (unknown.length > 0) {
@@ -170,7 +163,15 @@ export class BreakGlassAlertChannels extends Construct {
       );
     }
 
-    // Alert topic, encrypted with a key EventBridge and CloudWatch may use.
+    // Alert topic, encrypted with a key EventBridge and CloudWatch may use. The key encrypts this topic
+    // only. Each service gets the two actions the SNS Developer Guide lists for event sources publishing
+    // to an encrypted topic (kms:GenerateDataKey*, kms:Decrypt), and nothing else. EventBridge's grant
+    // carries NO aws:SourceAccount / aws:SourceArn / aws:SourceOrgID condition: the guide says those keys
+    // are not supported in the key policy for EventBridge → encrypted topic, and with one every
+    // EventBridge delivery to the topic fails. CloudWatch alarms do carry aws:SourceAccount (confused
+    // deputy protection; the alarm's own account).
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
     this.key = new kms.Key(this, 'Key', {
       enableKeyRotation: true,
       description: 'Encrypts the break-glass alert topic',
@@ -178,12 +179,17 @@ export class BreakGlassAlertChannels extends Construct {
     });
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowEventBridgeAndCloudWatchToPublishToEncryptedTopic',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        principals: [
-          new iam.ServicePrincipal('events.amazonaws.com'),
-          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-        ],
+        sid: 'AllowEventBridgeToPublishToEncryptedTopic',
+        actions: [...TOPIC_KEY_ACTIONS],
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        resources: ['*'],
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopic',
+        actions: [...TOPIC_KEY_ACTIONS],
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
@@ -365,11 +371,11 @@ export class BreakGlassAlertChannels extends Construct {
     this.node.addValidation({
       validate: () => {
         const size = JSON.stringify(pattern()).length;
-        if (size > FORWARD_PATTERN_QUOTA) {
+        if (size > EVENT_PATTERN_CHARS) {
           Annotations.of(this).addWarningV2(
             'breakglass:forward-pattern-size',
             `the forwarding pattern for ${this.roles.length} role(s) and ${this.users.length} user(s) is ${size} characters; ` +
-              `EventBridge's default limit is ${FORWARD_PATTERN_QUOTA}: raise the "Event pattern size" quota or split the principals across BreakGlassMonitoring constructs`,
+              `EventBridge's default limit is ${EVENT_PATTERN_CHARS}: raise the "Event pattern size" quota or split the principals across BreakGlassMonitoring constructs`,
           );
         }
         return [];
@@ -387,7 +393,7 @@ export class BreakGlassAlertChannels extends Construct {
         state,
         description: `Forward break-glass events from ${this.mainRegion} to the central bus`,
       });
-      this.watch(rule, 'Forward');
+      this.watch(rule, 'Forward', true);
     }
     for (const region of this.regions) {
       if (region === this.mainRegion) continue;
@@ -407,10 +413,12 @@ export class BreakGlassAlertChannels extends Construct {
       ruleTargets.push(
         new targets.ApiDestination(dest, {
           ...this.delivery,
-          event:
+          // JSON bodies: every event value outside quotes (see alert-bodies.ts).
+          event: PlaceholderInput.jsonBody(
             body === 'slack'
-              ? PlaceholderInput.json(slackMessage(channel ?? ''), fields)
-              : PlaceholderInput.json(webhookBody(), fields),
+              ? slackBody(channel ?? '', this.message, fields, requiredPaths(pattern))
+              : webhookBody(fields),
+          ),
           headerParameters: { 'Content-Type': 'application/json; charset=utf-8' },
         }),
       );
@@ -432,6 +440,7 @@ export class BreakGlassAlertChannels extends Construct {
     });
     // Forwarded sign-in events such as GetSigninToken may be read-only `Get…` events.
     setAllManagementEvents(rule);
+    checkPatternSize(rule);
     this.watch(rule, `${Names.nodeUniqueId(owner.node)}${id}`);
     return rule;
   }
@@ -450,21 +459,20 @@ export class BreakGlassAlertChannels extends Construct {
       targets: [target(this.delivery)],
     });
     if (allManagementEvents) setAllManagementEvents(rule);
+    checkPatternSize(rule);
     this.watch(rule, `${Names.nodeUniqueId(owner.node)}${id}`);
     return rule;
   }
 
-  /** FailedInvocations alarm on a rule, notifying the alert topic. */
-  private watch(rule: events.Rule, id: string): void {
+  /** FailedInvocations alarm on a rule (on the central bus unless `onDefaultBus`), notifying the alert topic. */
+  private watch(
+    rule: events.Rule,
+    id: string,
+    onDefaultBus = this.eventBus.eventBusName === 'default',
+  ): void {
     this.alarm(
       `${id}Failed`,
-      new cloudwatch.Metric({
-        namespace: 'AWS/Events',
-        metricName: 'FailedInvocations',
-        dimensionsMap: { RuleName: rule.ruleName },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      }),
+      failedInvocations(rule, onDefaultBus ? undefined : this.eventBus),
       `Break-glass rule ${id} failed to deliver to a target`,
     );
   }
@@ -501,5 +509,5 @@ function resolveRegions(path: string, regions: readonly string[] | undefined, ma
       );
     }
   }
-  return expandRegions([mainRegion, GLOBAL_EVENTS_REGION, ...given], ALL_REGIONS);
+  return watchedRegions(mainRegion, given);
 }

@@ -5,8 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BreakGlassValidationError } from './errors.js';
+import { failedInvocations } from './private/alarms.js';
 import { addForwardingRule, lazyForwardingRule } from './private/alert-forward.js';
 import { createDeadLetterQueue } from './private/alert-targets.js';
+import { checkQuotasAtSynth } from './private/quotas.js';
 
 /** Properties of {@link BreakGlassRegionalStack}. */
 export interface BreakGlassRegionalStackProps extends StackProps {
@@ -64,6 +66,7 @@ export class BreakGlassRegionalStack extends Stack {
     super(scope, id, props);
     this.mainStack = props.mainStack;
     this.addStackDependency(props.mainStack, 'forwards to the central event bus of the main stack');
+    checkQuotasAtSynth(this);
     this.forwarderRole = new iam.Role(this, 'ForwarderRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
@@ -102,12 +105,8 @@ export class BreakGlassRegionalStack extends Stack {
     });
     this.alarms.push(
       new cloudwatch.Alarm(this, `${id}Failed`, {
-        metric: new cloudwatch.Metric({
-          namespace: 'AWS/Events',
-          metricName: 'FailedInvocations',
-          dimensionsMap: { RuleName: rule.ruleName },
-          statistic: 'Sum',
-        }),
+        // A rule on this Region's default bus: RuleName is its only dimension.
+        metric: failedInvocations(rule),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

@@ -117,10 +117,14 @@ describe('BreakGlassMonitoring with every Region and every channel', () => {
       EnableKeyRotation: true,
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Principal: { Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] },
-          }),
+          // No aws:Source* condition for EventBridge: not supported for EventBridge → encrypted topic.
+          {
+            Sid: 'AllowEventBridgeToPublishToEncryptedTopic',
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Principal: { Service: 'events.amazonaws.com' },
+            Resource: '*',
+          },
         ]),
       },
     });

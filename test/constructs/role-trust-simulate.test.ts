@@ -8,8 +8,12 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html);
  * the request is allowed only if every one of them is.
  */
+import { resolve } from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildApp, loadConfigFile } from '../../src/config/index.js';
+import { ALL_REGIONS } from '../../src/engines/regions.js';
 import { ACCOUNT, roleStack, trustPolicyOf } from './role-helpers.js';
 
 vi.mock('../../src/constructs/monitoring.js', () => import('./role-monitoring-stub.js'));
@@ -300,6 +304,84 @@ describe('BreakGlassRole trust policy (evaluated by iam-simulate)', () => {
       expect(await decide(trust, { caller: alice, mfa: 'false' })).toBe('Allowed');
       expect(await decide(trust, { caller: iamUser(OTHER, 'dave'), mfa: 'false' })).toBe('Denied');
       expect(await decide(trust, { caller: iamUser(OTHER, 'dave'), mfa: 'true' })).toBe('Allowed');
+    });
+  });
+
+  describe('Region lock = the watched Regions (regions us-east-2, us-west-2 on an eu-west-1 stack)', () => {
+    let trust: Policy;
+    beforeAll(() => {
+      trust = trustPolicyOf(roleStack({ usernames: ['alice'], regions: ['us-east-2', 'us-west-2'] }).stack);
+    });
+
+    const cases: [string, string, 'Allowed' | 'Denied'][] = [
+      ['the main Region (central bus, alerts)', 'eu-west-1', 'Allowed'],
+      ['us-east-1 (global STS endpoint, global events)', 'us-east-1', 'Allowed'],
+      ['a listed Region', 'us-east-2', 'Allowed'],
+      ['the other listed Region', 'us-west-2', 'Allowed'],
+      ['fails: a Region nobody watches', 'ap-south-1', 'Denied'],
+    ];
+    it.each(cases)('%s', async (_name, region, expected) => {
+      expect(await decide(trust, { caller: alice, mfa: 'true', region })).toBe(expected);
+    });
+  });
+
+  describe('the bundled example (every Region, IAM users, Identity Center, security-account users)', () => {
+    let trust: Policy;
+    beforeAll(() => {
+      const app = buildApp(
+        loadConfigFile(resolve(import.meta.dirname, '../../examples/breakglass.config.yaml')),
+      );
+      const stack = app.node.findChild('BreakGlass') as Stack;
+      trust = trustPolicyOf(stack);
+    });
+
+    it('fits IAM\'s default 2,048-character "Role trust policy length" (whitespace not counted)', () => {
+      expect(JSON.stringify(trust).replace(/\s/g, '').length).toBeLessThanOrEqual(2048);
+    });
+
+    const reason = { Reason: 'INC-42 database down' };
+    const bg1 = iamUser(OTHER, 'breakglass-1');
+    const carol = ssoPerson(
+      'carol@example.com',
+      `arn:aws:iam::${ACCOUNT}:role/${SSO_PATH}/AWSReservedSSO_BreakGlassAccess_0123456789abcdef`,
+    );
+    const carolIn = (region: string): Request => ({
+      caller: carol,
+      mfa: 'false',
+      region,
+      sourceIdentity: 'carol@example.com',
+      tags: reason,
+    });
+    const userIn = (caller: Caller, region: string): Request => ({
+      caller,
+      mfa: 'true',
+      region,
+      sourceIdentity: caller.username,
+      tags: reason,
+    });
+
+    it.each(ALL_REGIONS.map((r) => [r]))('everyone listed gets in in %s', async (region) => {
+      expect(await decide(trust, userIn(alice, region))).toBe('Allowed');
+      expect(await decide(trust, userIn(bg1, region))).toBe('Allowed');
+      expect(await decide(trust, carolIn(region))).toBe('Allowed');
+    });
+
+    const denied: [string, Request][] = [
+      ['fails: a Region outside the partition list', userIn(alice, 'us-gov-west-1')],
+      ['fails: security-account user without MFA', { ...userIn(bg1, 'eu-west-1'), mfa: 'false' }],
+      ['fails: unlisted security-account user', userIn(iamUser(OTHER, 'breakglass-3'), 'eu-west-1')],
+      ['fails: without the Reason tag', { ...userIn(alice, 'eu-west-1'), tags: { Ticket: 'INC-1' } }],
+      ['fails: an extra session tag', { ...userIn(alice, 'eu-west-1'), tags: { ...reason, Team: 'x' } }],
+      ['fails: without a source identity', { ...userIn(alice, 'eu-west-1'), sourceIdentity: undefined }],
+      ["fails: someone else's source identity", { ...userIn(alice, 'eu-west-1'), sourceIdentity: 'bob' }],
+      [
+        'fails: carol through another permission set',
+        { ...carolIn('eu-west-1'), caller: ssoPerson('carol@example.com') },
+      ],
+      ['fails: a stranger account', userIn(iamUser(STRANGER, 'alice'), 'eu-west-1')],
+    ];
+    it.each(denied)('%s', async (_name, req) => {
+      expect(await decide(trust, req)).toBe('Denied');
     });
   });
 });

@@ -12,6 +12,7 @@ vi.mock('../../src/constructs/monitoring.js', () => import('./role-monitoring-st
 
 type Statement = {
   Sid: string;
+  Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Condition: Record<string, Record<string, unknown>>;
 };
@@ -44,13 +45,18 @@ describe('BreakGlassRole', () => {
       Annotations.fromStack(stack).hasWarning('/Main/BG', Match.stringLikeRegexp('AdministratorAccess'));
     });
 
-    it('locks AssumeRole to every region of the partition by default', () => {
-      const assume = trustPolicyOf(stack).Statement.filter(
-        (s) => s['Action'] === 'sts:AssumeRole',
-      ) as Statement[];
-      expect(assume).toHaveLength(1);
-      expect(assume[0]?.Condition['StringEquals']?.['aws:RequestedRegion']).toEqual([...ALL_REGIONS]);
-      expect(bg.regions).toEqual([...ALL_REGIONS]);
+    it('locks AssumeRole to every region of the partition by default (one Deny for everyone)', () => {
+      const statements = trustPolicyOf(stack).Statement as Statement[];
+      const allow = statements.filter((s) => s.Action === 'sts:AssumeRole' && s.Effect === 'Allow');
+      expect(allow).toHaveLength(1);
+      expect(allow[0]?.Condition['StringEquals']?.['aws:RequestedRegion']).toBeUndefined();
+      const deny = statements.filter((s) => s.Effect === 'Deny');
+      expect(deny).toHaveLength(1);
+      expect(deny[0]).toMatchObject({ Action: 'sts:AssumeRole', Principal: { AWS: '*' } });
+      expect(new Set(deny[0]?.Condition['StringNotEquals']?.['aws:RequestedRegion'] as string[])).toEqual(
+        new Set(ALL_REGIONS),
+      );
+      expect(new Set(bg.regions)).toEqual(new Set(ALL_REGIONS));
     });
 
     it('requires MFA with Bool (not BoolIfExists) and matches the user ARN exactly', () => {
@@ -104,16 +110,16 @@ describe('BreakGlassRole', () => {
       requireReason: true,
     });
     const trust = trustPolicyOf(stack);
-    // every AssumeRole statement carries every hardening condition
+    // every AssumeRole Allow carries the source identity and Reason conditions; one Deny the Region lock
     for (const s of trust.Statement as Statement[]) {
-      if (s.Action !== 'sts:AssumeRole') continue;
-      expect(s.Condition['StringEquals']?.['aws:RequestedRegion'], s.Sid).toEqual(['eu-west-1', 'us-east-1']);
+      if (s.Action !== 'sts:AssumeRole' || s.Effect !== 'Allow') continue;
       expect(s.Condition['StringEquals']?.['sts:SourceIdentity'], s.Sid).toBeDefined();
       expect(s.Condition['Null'], s.Sid).toEqual({ 'aws:RequestTag/Reason': 'false' });
-      expect(s.Condition['ForAllValues:StringEquals'], s.Sid).toEqual({
-        'aws:TagKeys': ['Reason', 'Ticket'],
-      });
     }
+    const deny = (trust.Statement as Statement[]).find((s) => s.Effect === 'Deny');
+    expect(deny?.Condition['StringNotEquals']?.['aws:RequestedRegion']).toEqual(['eu-west-1', 'us-east-1']);
+    const tags = (trust.Statement as Statement[]).find((s) => s.Sid === 'SessionTagsAndSourceIdentity');
+    expect(tags?.Condition['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': ['Reason', 'Ticket'] });
     expect(trust).toMatchSnapshot();
   });
 
@@ -173,13 +179,44 @@ describe('BreakGlassRole', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'bg-deployer' });
   });
 
-  it('warns when the trust policy exceeds the default 2048-character quota', () => {
-    const { stack } = roleStack({
-      usernames: ['alice', 'bob'],
-      federatedUsernames: ['carol'],
-      trustedAccountUsers: [{ account: '444455556666', usernames: ['dave'] }],
+  describe('trust policy length (IAM "Role trust policy length" quota)', () => {
+    const many = {
+      usernames: Array.from({ length: 12 }, (_, i) => `break-glass-person-${i}`),
+      federatedUsernames: ['carol@example.com', 'erin@example.com'],
+      trustedAccountUsers: [{ account: '444455556666', usernames: ['dave', 'frank'] }],
+      requireSourceIdentity: true,
+    };
+
+    it('rejects a trust policy over the default 2,048 characters at synth (not just a warning)', () => {
+      expect(() => roleStack(many)).toThrow(
+        /trustPolicyQuota: the trust policy is \d{4} characters .*over the "Role trust policy length" quota of 2048.*set trustPolicyQuota/,
+      );
     });
-    Annotations.fromStack(stack).hasWarning('/Main/BG', Match.stringLikeRegexp('Role trust policy length'));
+
+    it('accepts it when trustPolicyQuota says the quota was raised', () => {
+      expect(() => roleStack({ ...many, trustPolicyQuota: 4096 })).not.toThrow();
+    });
+
+    it('rejects a trustPolicyQuota outside 2048-4096', () => {
+      expect(() => roleStack({ usernames: ['alice'], trustPolicyQuota: 8192 })).toThrow(
+        /trustPolicyQuota: must be an integer from 2048 .* to 4096 .*\(got 8192\)/,
+      );
+    });
+
+    it('counts as IAM does: compact JSON, whitespace excluded', () => {
+      const { stack } = roleStack({ usernames: ['alice', 'bob'], federatedUsernames: ['carol'] });
+      const length = JSON.stringify(trustPolicyOf(stack)).replace(/\s/g, '').length;
+      expect(length).toBeLessThanOrEqual(2048);
+    });
+  });
+
+  it('locks the role to exactly the watched Regions: the main Region and us-east-1 are always in', () => {
+    // The awslabs README example: regions us-east-2 and us-west-2 on a stack in eu-west-1.
+    const { stack, bg } = roleStack({ usernames: ['alice'], regions: ['us-east-2', 'us-west-2'] });
+    const deny = (trustPolicyOf(stack).Statement as Statement[]).find((s) => s.Effect === 'Deny');
+    const locked = new Set(deny?.Condition['StringNotEquals']?.['aws:RequestedRegion'] as string[]);
+    expect(locked).toEqual(new Set(['eu-west-1', 'us-east-1', 'us-east-2', 'us-west-2']));
+    expect(new Set(bg.regions)).toEqual(locked);
   });
 
   describe('imported role', () => {
@@ -303,8 +340,13 @@ describe('BreakGlassRole', () => {
     it('rejects a trust policy over the 4096-character maximum', () => {
       const many = Array.from({ length: 40 }, (_, i) => `person-number-${i}`);
       expect(() =>
-        roleStack({ usernames: many, federatedUsernames: many, requireSourceIdentity: true }),
-      ).toThrow(/over IAM's maximum of 4096/);
+        roleStack({
+          usernames: many,
+          federatedUsernames: many,
+          requireSourceIdentity: true,
+          trustPolicyQuota: 4096,
+        }),
+      ).toThrow(/quota of 4096; cover fewer Regions or list fewer people$/);
     });
 
     it('skips unresolved tokens', () => {

@@ -28,73 +28,36 @@ export const DEFAULT_MESSAGE = [
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  */
 export class PlaceholderInput extends events.RuleTargetInput {
-  /** Plain text (SNS email body): the template is a JSON string. */
+  /**
+   * Plain text (SNS email body): the template is a JSON string and values are inserted as they are
+   * (EventBridge does not escape values placed inside quotes). Fine for email, where nothing parses
+   * the text; never use this for a JSON body.
+   */
   static text(message: string, fields: FieldMap): PlaceholderInput {
-    return new PlaceholderInput(JSON.stringify(message), fields);
+    const inputPathsMap: Record<string, string> = {};
+    let template = JSON.stringify(message);
+    for (const name of placeholdersIn(template)) {
+      const field = fields[name as Placeholder] as Field | undefined;
+      if (field === undefined) continue;
+      if ('path' in field) inputPathsMap[name] = field.path;
+      else template = template.split(`<${name}>`).join(JSON.stringify(field.literal).slice(1, -1));
+    }
+    return new PlaceholderInput(template, inputPathsMap);
   }
 
-  /** A JSON document whose string values may contain placeholders. */
-  static json(doc: unknown, fields: FieldMap): PlaceholderInput {
-    return new PlaceholderInput(JSON.stringify(doc), fields);
+  /** A JSON body built by `./alert-bodies.ts`: every event value already sits outside quotes. */
+  static jsonBody(body: { template: string; inputPathsMap: Record<string, string> }): PlaceholderInput {
+    return new PlaceholderInput(body.template, body.inputPathsMap);
   }
 
   private constructor(
     private readonly template: string,
-    private readonly fields: FieldMap,
+    private readonly inputPathsMap: Record<string, string>,
   ) {
     super();
   }
 
   override bind(_rule: unknown): events.RuleTargetInputProperties {
-    const used = placeholdersIn(this.template).filter((n): n is Placeholder =>
-      (PLACEHOLDERS as readonly string[]).includes(n),
-    );
-    const inputPathsMap: Record<string, string> = {};
-    let template = this.template;
-    for (const name of used) {
-      const field = this.fields[name];
-      if ('path' in field) inputPathsMap[name] = field.path;
-      else template = template.split(`<${name}>`).join(JSON.stringify(field.literal).slice(1, -1));
-    }
-    return { inputTemplate: template, inputPathsMap };
+    return { inputTemplate: this.template, inputPathsMap: { ...this.inputPathsMap } };
   }
-}
-
-/** Block Kit message for Slack `chat.postMessage`. https://api.slack.com/methods/chat.postMessage */
-export function slackMessage(channel: string): unknown {
-  const field = (title: string, value: string) => ({ type: 'mrkdwn', text: `*${title}*\n${value}` });
-  return {
-    channel,
-    text: 'Break-glass access: <wayIn> - <result> by <username> in <account>/<region>',
-    blocks: [
-      {
-        type: 'header',
-        text: { type: 'plain_text', text: 'Break-glass access: <wayIn> - <result>' },
-      },
-      {
-        type: 'section',
-        fields: [
-          field('Who', '<username>'),
-          field('Way in', '<wayIn>'),
-          field('Role', '<roleArn>'),
-          field('Account / Region', '<account> / <region>'),
-          field('Time', '<eventTime>'),
-          field('Result', '<result> <errorCode>'),
-          field('Source IP', '<ip>'),
-          field('MFA', '<mfa>'),
-          field('Source identity', '<sourceIdentity>'),
-          field('Session', '<sessionName>'),
-        ],
-      },
-      {
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: 'event <eventName> <eventId> - <principal> - <userAgent>' }],
-      },
-    ],
-  };
-}
-
-/** Structured JSON body for generic webhooks: every placeholder under its own key. */
-export function webhookBody(): unknown {
-  return Object.fromEntries(PLACEHOLDERS.map((p) => [p, `<${p}>`]));
 }

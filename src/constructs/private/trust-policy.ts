@@ -1,10 +1,13 @@
 /**
- * The break-glass role's trust policy. Every statement that allows `sts:AssumeRole` carries every
- * hardening condition (identity, MFA where it means something, region lock, source identity,
- * reason tags). `sts:SetSourceIdentity` / `sts:TagSession` get their own statements, restricted to
- * the same people, so they cannot open a side door: STS only evaluates them as part of an
- * AssumeRole request that must pass the AssumeRole statement too
+ * The break-glass role's trust policy. Every statement that allows `sts:AssumeRole` carries the
+ * conditions of its kind of person (identity, MFA where it means something, source identity, the
+ * Reason tag); one `Deny` holds the Region lock for everyone; one statement allows
+ * `sts:TagSession` (and `sts:SetSourceIdentity` when required) with only the tag-key check. They
+ * cannot open a side door: STS only evaluates them as part of an AssumeRole request that must pass
+ * an AssumeRole statement and the Region lock too
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required).
+ * The layout keeps a 34-Region policy with several kinds of people inside IAM's default 2,048-character
+ * "Role trust policy length" quota.
  *
  * AWS facts relied on (README, "AWS facts the trust policy relies on", has the full list):
  * - Principal = account root + `ArnEquals aws:PrincipalArn`: naming a user ARN directly in
@@ -84,14 +87,13 @@ function merge(...parts: Conditions[]): Conditions {
 
 /**
  * Builds the trust statements; empty identity lists produce no statement.
- * - one `sts:AssumeRole` statement per kind of person with every condition (identity, MFA,
- *   region, source identity, tags);
- * - `SetSourceIdentity` (requireSourceIdentity) and `SessionTags`: `sts:SetSourceIdentity` /
- *   `sts:TagSession` for the same people (`aws:PrincipalArn`) with only their own keys.
- * STS evaluates SetSourceIdentity/TagSession only inside an AssumeRole request that must also pass
- * an AssumeRole statement (which binds the source identity to the person), and the service
- * authorization reference lists only their own keys for them (`sts:SourceIdentity`;
- * `aws:RequestTag/*`, `aws:TagKeys`): conditions on other keys would fail as absent.
+ * - one `sts:AssumeRole` statement per kind of person (identity, MFA, source identity, Reason tag);
+ * - `OnlyCoveredRegions`: `Deny sts:AssumeRole` outside `regions`;
+ * - `SessionTags` / `SessionTagsAndSourceIdentity`: `sts:TagSession` (and `sts:SetSourceIdentity`
+ *   when required) for the same accounts, with only the tag-key condition. The service authorization
+ *   reference lists only their own keys for these actions (`sts:SourceIdentity`; `aws:RequestTag/*`,
+ *   `aws:TagKeys`): conditions on other service keys would fail as absent; the binding of the source
+ *   identity to the person lives in the AssumeRole statement, which STS also evaluates.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
  */
 export function buildTrustStatements(spec: TrustPolicySpec): iam.PolicyStatement[] {
@@ -160,13 +162,6 @@ export function buildTrustStatements(spec: TrustPolicySpec): iam.PolicyStatement
     });
   }
 
-  const tagConditions: Conditions = merge(
-    // Session tags are optional unless requireReason, but only the reason keys are ever accepted.
-    // ForAllValues is true when no tags are passed, hence the Null check for requireReason.
-    { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...REASON_TAG_KEYS] } },
-    spec.requireReason ? { Null: { [`aws:RequestTag/${REASON_TAG_KEYS[0]}`]: 'false' } } : {},
-  );
-
   const out: iam.PolicyStatement[] = [];
   for (const g of groups) {
     out.push(
@@ -175,9 +170,10 @@ export function buildTrustStatements(spec: TrustPolicySpec): iam.PolicyStatement
         actions: ['sts:AssumeRole'],
         principals: g.principals.map((p) => new iam.ArnPrincipal(p)),
         conditions: merge(
-          { StringEquals: { 'aws:RequestedRegion': [...spec.regions] } },
           spec.requireSourceIdentity ? { StringEquals: { 'sts:SourceIdentity': g.sourceIdentity } } : {},
-          tagConditions,
+          // requireReason: the Reason tag must be passed. (Which tag keys are allowed is checked on
+          // sts:TagSession below, which STS evaluates whenever tags are passed.)
+          spec.requireReason ? { Null: { [`aws:RequestTag/${REASON_TAG_KEYS[0]}`]: 'false' } } : {},
           g.identity,
         ),
       }),
@@ -185,30 +181,32 @@ export function buildTrustStatements(spec: TrustPolicySpec): iam.PolicyStatement
   }
   if (groups.length === 0) return out;
 
-  // The companions: one statement each for everyone above (ArnLike on exact user ARNs is exact).
-  const everyone = {
-    principals: [...new Set(groups.flatMap((g) => g.principals))].map((p) => new iam.ArnPrincipal(p)),
-    identity: { ArnLike: { 'aws:PrincipalArn': [...new Set(groups.flatMap((g) => g.principalArns))] } },
-  };
-  if (spec.requireSourceIdentity) {
-    out.push(
-      new iam.PolicyStatement({
-        sid: 'SetSourceIdentity',
-        actions: ['sts:SetSourceIdentity'],
-        principals: everyone.principals,
-        conditions: merge(
-          { StringEquals: { 'sts:SourceIdentity': [...new Set(groups.map((g) => g.sourceIdentity))] } },
-          everyone.identity,
-        ),
-      }),
-    );
-  }
+  // The Region lock, once for everyone: an explicit Deny outside the covered Regions overrides every
+  // Allow above (same decisions as repeating `StringEquals aws:RequestedRegion` in each of them, in a
+  // fraction of the size: IAM's default role trust policy quota is 2,048 characters). StringNotEquals
+  // is true when the key is absent, so a request without a Region is denied too.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
   out.push(
     new iam.PolicyStatement({
-      sid: 'SessionTags',
-      actions: ['sts:TagSession'],
-      principals: everyone.principals,
-      conditions: merge(tagConditions, everyone.identity),
+      sid: 'OnlyCoveredRegions',
+      effect: iam.Effect.DENY,
+      actions: ['sts:AssumeRole'],
+      principals: [new iam.AnyPrincipal()],
+      conditions: { StringNotEquals: { 'aws:RequestedRegion': [...spec.regions] } },
+    }),
+  );
+
+  // The companions, one statement for everyone above. STS evaluates sts:TagSession /
+  // sts:SetSourceIdentity only inside an AssumeRole request, which must pass an AssumeRole statement
+  // (identity, MFA, source identity bound to the person) and the Region lock; here only what is theirs
+  // alone: session tags other than Reason/Ticket are rejected (ForAllValues is true without tags).
+  const principals = [...new Set(groups.flatMap((g) => g.principals))].map((p) => new iam.ArnPrincipal(p));
+  out.push(
+    new iam.PolicyStatement({
+      sid: spec.requireSourceIdentity ? 'SessionTagsAndSourceIdentity' : 'SessionTags',
+      actions: spec.requireSourceIdentity ? ['sts:SetSourceIdentity', 'sts:TagSession'] : ['sts:TagSession'],
+      principals,
+      conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [...REASON_TAG_KEYS] } },
     }),
   );
   return out;
