@@ -16,3 +16,5 @@ export { BreakGlassLogActions, type BreakGlassLogActionsProps } from './log-acti
 export { BreakGlassAlertChannels, type BreakGlassAlertChannelsProps } from './channels.js';
 export { BreakGlassRegionalStack, type BreakGlassRegionalStackProps } from './regional-stack.js';
 export { ALERT_PLACEHOLDERS, type AlertPlaceholder } from './alerting-props.js';
+// --- time box (anti role chaining, automatic end of a window) ---
+export { BreakGlassTimeBox, type BreakGlassTimeBoxProps } from './time-box.js';
