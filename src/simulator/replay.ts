@@ -3,13 +3,9 @@ import type { Decision } from '../engines/iam-policy/index.js';
 import { policyDecision } from './policy.js';
 import { compileRuleSet, type CompiledRuleSet } from '../engines/event-pattern/index.js';
 import { renderTargetInput } from '../engines/input-transformer/index.js';
-import {
-  deadLetterCheck,
-  describeFailure,
-  targetVerdict,
-  type HopFailure,
-  type HopName,
-} from './delivery/hops.js';
+import { describeFailure, type HopFailure, type HopName } from './delivery/hop.js';
+import { deadLetterCheck } from './delivery/hops.js';
+import { targetVerdict } from './delivery/targets.js';
 import { bodyProblem } from './delivery/body.js';
 import {
   defaultBusArn,

@@ -590,6 +590,90 @@ describe('hops: API destinations (Slack, webhooks)', () => {
   });
 });
 
+describe('hops: SNS, SQS and Lambda targets with a RoleArn (EventBridge calls them as the role)', () => {
+  const deliveryRole = (actions: string[], resource: unknown = { Ref: 'Topic' }) => ({
+    DeliveryRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: doc({
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        }),
+      },
+    },
+    DeliveryRolePolicy: {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'p',
+        Roles: [{ Ref: 'DeliveryRole' }],
+        PolicyDocument: doc(
+          { Effect: 'Allow', Action: actions.filter((a) => !a.startsWith('kms:')), Resource: resource },
+          ...(actions.some((a) => a.startsWith('kms:'))
+            ? [
+                {
+                  Effect: 'Allow',
+                  Action: actions.filter((a) => a.startsWith('kms:')),
+                  Resource: { 'Fn::GetAtt': ['Key', 'Arn'] },
+                },
+              ]
+            : []),
+        ),
+      },
+    },
+  });
+  const asRole = { ...SNS, RoleArn: { 'Fn::GetAtt': ['DeliveryRole', 'Arn'] } };
+  // The key names the account (delegating to IAM) and nothing for EventBridge; no topic policy at all.
+  const keyForAccount = topicResources({ keyStatement: rootStatement, topicPolicy: null });
+
+  it('reaches a person when the role may publish and use the key the account delegates to IAM', () => {
+    const { result, problems } = replay({
+      ...keyForAccount,
+      ...deliveryRole(['sns:Publish', 'kms:GenerateDataKey*', 'kms:Decrypt']),
+      ...ruleWith(asRole),
+    });
+    expect(problems).toEqual([]);
+    expect(result.deliveries.map((d) => d.humanFacing)).toEqual([true]);
+  });
+
+  it('fails when the role may not publish, or may not use the key', () => {
+    expect(
+      replay({
+        ...keyForAccount,
+        ...deliveryRole(['sns:Subscribe', 'kms:Decrypt', 'kms:GenerateDataKey*']),
+        ...ruleWith(asRole),
+      }).problems,
+    ).toEqual([expect.stringMatching(/^target role: target role \S+ is not allowed sns:Publish/)]);
+    expect(
+      replay({ ...keyForAccount, ...deliveryRole(['sns:Publish']), ...ruleWith(asRole) }).problems,
+    ).toEqual([
+      expect.stringMatching(
+        /^key policy: key \S+ leaves kms:GenerateDataKey to IAM, and the policies of role \S+ do not allow it/,
+      ),
+    ]);
+  });
+
+  it('fails when the topic policy denies the role', () => {
+    const deny = doc({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sns:Publish',
+      Resource: { Ref: 'Topic' },
+    });
+    expect(
+      replay({
+        ...topicResources({ keyStatement: rootStatement, topicPolicy: deny }),
+        ...deliveryRole(['sns:Publish', 'kms:GenerateDataKey*', 'kms:Decrypt']),
+        ...ruleWith(asRole),
+      }).problems,
+    ).toEqual([
+      expect.stringMatching(
+        /^topic policy: the resource policy of \S+ does not let role \S+ sns:Publish \(ExplicitDeny\)/,
+      ),
+    ]);
+  });
+});
+
 describe('hops: dead-letter queues', () => {
   const withDlq = (dlqArn: unknown, resources: Json) => ({
     ...topicResources(),

@@ -6,7 +6,8 @@
  */
 import type { EventBridgeEvent } from '../../engines/cloudtrail/index.js';
 import type { RuleModel, SystemModel } from '../model.js';
-import { describeFailure, DOCS, topicReachesPerson, type HopFailure } from './hops.js';
+import { describeFailure, DOCS, type HopFailure } from './hop.js';
+import { topicReachesPerson } from './hops.js';
 import type { AlarmModel, QueueModel } from './resources.js';
 
 /** The replay, passed in (the replay module imports the hop checks, not the alarm checks). */

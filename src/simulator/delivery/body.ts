@@ -9,7 +9,7 @@
 import type { EventBridgeEvent } from '../../engines/cloudtrail/index.js';
 import { renderTargetInput, type RuleContext } from '../../engines/input-transformer/index.js';
 import type { TargetModel } from '../model.js';
-import type { HopFailure } from './hops.js';
+import type { HopFailure } from './hop.js';
 
 const DOC = 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html';
 

@@ -7,74 +7,15 @@
  * the first event that reaches the target), so their verdicts are cached per target.
  */
 import type { ContextValue, Decision } from '../../engines/iam-policy/index.js';
-import type { EventBridgeEvent } from '../../engines/cloudtrail/index.js';
 import { policyDecision } from '../policy.js';
 import type { RuleModel, SystemModel, TargetModel } from '../model.js';
-import { checkBody } from './body.js';
+import { DOCS, fail, type HopFailure, type HopName } from './hop.js';
 import { placeKey, type KeyModel, type QueueModel, type TopicModel } from './resources.js';
 
-export type HopName =
-  | 'target Region'
-  | 'topic policy'
-  | 'key policy'
-  | 'subscriptions'
-  | 'queue policy'
-  | 'lambda permission'
-  | 'log group policy'
-  | 'api destination'
-  | 'target role'
-  | 'body'
-  | 'dead-letter queue'
-  | 'event bus'
-  | 'alarm';
+export const EVENTS = 'events.amazonaws.com';
 
-export interface HopFailure {
-  readonly hop: HopName;
-  readonly message: string;
-  readonly doc: string;
-}
-
-export const describeFailure = (f: HopFailure): string => `${f.hop}: ${f.message} (${f.doc})`;
-
-export interface TargetVerdict {
-  /** Set when the delivery never reaches its endpoint. */
-  readonly blocked?: HopFailure;
-  /** What the delivery reaches, for messages. */
-  readonly endpoint?: string;
-  /** A person is told (email, SMS, HTTPS endpoint, chat, a Lambda function). */
-  readonly humanFacing: boolean;
-  /** Hops that do not stop this delivery but break its safety net (the dead-letter queue). */
-  readonly safetyNet: readonly HopFailure[];
-}
-
-export const DOCS = {
-  resourcePolicies: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html',
-  snsKeys:
-    'https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services',
-  sqsKeys:
-    'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#compatibility-with-aws-services',
-  subscriptions: 'https://docs.aws.amazon.com/sns/latest/dg/sns-create-subscribe-endpoint-to-topic.html',
-  dlq: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
-  apiDestinations: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html',
-  crossRegion: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html',
-  lambda:
-    'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions',
-  logs: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions',
-  metrics: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html',
-  sqsMetrics:
-    'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html',
-  alarmEvents:
-    'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html',
-  alarmActions:
-    'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html',
-} as const;
-
-const EVENTS = 'events.amazonaws.com';
-
-const fail = (hop: HopName, message: string, doc: string): HopFailure => ({ hop, message, doc });
-
-const arnPart = (arn: string, i: number): string => arn.split(':')[i] ?? '';
-const lastSegment = (arn: string): string => arn.split(/[:/]/).pop() ?? arn;
+export const arnPart = (arn: string, i: number): string => arn.split(':')[i] ?? '';
+export const lastSegment = (arn: string): string => arn.split(/[:/]/).pop() ?? arn;
 
 /** The context a service principal's call carries when it acts for a resource of yours. */
 export function serviceContext(sourceArn: string, sourceAccount: string): Record<string, ContextValue> {
@@ -84,7 +25,7 @@ export function serviceContext(sourceArn: string, sourceAccount: string): Record
 
 /** One policy document per statement list, so the evaluator's parse cache (by identity) is reused. */
 const documents = new WeakMap<readonly unknown[], unknown>();
-function documentOf(statements: readonly unknown[]): unknown {
+export function documentOf(statements: readonly unknown[]): unknown {
   let d = documents.get(statements);
   if (!d) {
     d = { Version: '2012-10-17', Statement: statements };
@@ -112,7 +53,7 @@ function allowedBy(
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-const AWS_MANAGED = /(^|:)alias\/aws\//;
+export const AWS_MANAGED = /(^|:)alias\/aws\//;
 
 /** The key a `KmsMasterKeyId` names: key ARN, key id, alias name or alias ARN. */
 export function resolveKey(
@@ -196,7 +137,7 @@ export function keyAllows(
 }
 
 const keyStatementLists = new WeakMap<KeyModel, unknown[]>();
-function keyStatements(key: KeyModel): unknown[] {
+export function keyStatements(key: KeyModel): unknown[] {
   let list = keyStatementLists.get(key);
   if (!list) {
     const p = typeof key.policy === 'string' ? safeParse(key.policy) : key.policy;
@@ -233,7 +174,7 @@ const HUMAN_PROTOCOLS: ReadonlySet<string> = new Set([
   'lambda',
 ]);
 
-function subscriptionEndpoint(topic: TopicModel): HopFailure | string {
+export function subscriptionEndpoint(topic: TopicModel): HopFailure | string {
   const human = topic.subscriptions.filter((s) => HUMAN_PROTOCOLS.has(s.protocol.toLowerCase()));
   if (human.length === 0) {
     const others = topic.subscriptions.map((s) => s.protocol);
@@ -296,7 +237,7 @@ export function topicReachesPerson(
 // ---------------------------------------------------------------------------------------------
 // Queues (targets and dead-letter queues)
 
-function queueAccepts(
+export function queueAccepts(
   model: SystemModel,
   queue: QueueModel,
   rule: RuleModel,
@@ -413,10 +354,11 @@ export function roleAllows(
 // ---------------------------------------------------------------------------------------------
 // Targets
 
-function lambdaAllows(model: SystemModel, rule: RuleModel, functionArn: string): HopFailure | undefined {
+/** The function's resource policy, as its `AWS::Lambda::Permission` resources make it. */
+export function lambdaStatements(model: SystemModel, functionArn: string): unknown[] {
   const name = model.delivery.functions.get(functionArn) ?? lastSegment(functionArn);
   const names = new Set([functionArn, name, `function:${name}`]);
-  const statements = model.delivery.lambdaPermissions
+  return model.delivery.lambdaPermissions
     .filter((p) => names.has(p.functionName) || p.functionName.endsWith(`:function:${name}`))
     .map((p) => ({
       Effect: 'Allow',
@@ -433,8 +375,15 @@ function lambdaAllows(model: SystemModel, rule: RuleModel, functionArn: string):
           }
         : {}),
     }));
+}
+
+export function lambdaAllows(
+  model: SystemModel,
+  rule: RuleModel,
+  functionArn: string,
+): HopFailure | undefined {
   const d = allowedBy(
-    statements,
+    lambdaStatements(model, functionArn),
     'lambda:InvokeFunction',
     functionArn,
     EVENTS,
@@ -454,7 +403,11 @@ function lambdaAllows(model: SystemModel, rule: RuleModel, functionArn: string):
  * resource policy in the log group's account and Region (the EventBridge guide's example names both
  * events.amazonaws.com and delivery.logs.amazonaws.com; either is accepted here).
  */
-function logGroupAllows(model: SystemModel, rule: RuleModel, targetArn: string): HopFailure | undefined {
+export function logGroupAllows(
+  model: SystemModel,
+  rule: RuleModel,
+  targetArn: string,
+): HopFailure | undefined {
   const group = targetArn.replace(/:\*$/, '');
   const statements = model.delivery.logPolicies.get(placeKey(arnPart(group, 4), arnPart(group, 3))) ?? [];
   const stream = `${group}:log-stream:eventbridge`;
@@ -475,7 +428,7 @@ function logGroupAllows(model: SystemModel, rule: RuleModel, targetArn: string):
   return undefined;
 }
 
-function apiDestinationEndpoint(
+export function apiDestinationEndpoint(
   model: SystemModel,
   rule: RuleModel,
   target: TargetModel,
@@ -503,86 +456,4 @@ function apiDestinationEndpoint(
   const denied = roleAllows(model, rule, target.roleArn, 'events:InvokeApiDestination', dest.arn);
   if (denied) return fail('target role', denied, DOCS.apiDestinations);
   return `HTTPS ${dest.endpoint ?? dest.name}`;
-}
-
-function judge(
-  model: SystemModel,
-  rule: RuleModel,
-  target: TargetModel,
-  event: EventBridgeEvent,
-): Omit<TargetVerdict, 'safetyNet'> {
-  const r = arnPart(target.arn, 3);
-  if (r && r !== rule.region)
-    return {
-      humanFacing: false,
-      blocked: fail(
-        'target Region',
-        `target ${target.arn} is in ${r}, rule ${rule.name} in ${rule.region}; only event buses can be targets in another Region`,
-        DOCS.crossRegion,
-      ),
-    };
-  const outcome = (v: HopFailure | string, humanFacing: boolean) =>
-    typeof v === 'string' ? { endpoint: v, humanFacing } : { blocked: v, humanFacing: false };
-  switch (target.kind) {
-    case 'sns':
-      return outcome(
-        topicReachesPerson(model, target.arn, EVENTS, { arn: rule.arn, account: rule.account }),
-        true,
-      );
-    case 'sqs': {
-      const queue = model.delivery.queues.get(target.arn);
-      if (!queue)
-        return outcome(
-          fail(
-            'queue policy',
-            `queue ${target.arn} is not in the templates; its policy cannot be checked offline`,
-            DOCS.resourcePolicies,
-          ),
-          false,
-        );
-      // A queue holds the message for a program to poll; no person is told.
-      return outcome(queueAccepts(model, queue, rule, 'queue policy') ?? `queue ${queue.name}`, false);
-    }
-    case 'lambda':
-      // What the function does is beyond an offline check; it is counted as telling a person.
-      return outcome(
-        lambdaAllows(model, rule, target.arn) ?? `Lambda function ${lastSegment(target.arn)}`,
-        true,
-      );
-    case 'logs':
-      return outcome(logGroupAllows(model, rule, target.arn) ?? `log group ${target.arn}`, false);
-    case 'api-destination': {
-      const v = apiDestinationEndpoint(model, rule, target);
-      if (typeof v !== 'string') return outcome(v, true);
-      return outcome(
-        checkBody(
-          target,
-          event,
-          { ruleArn: rule.arn, ruleName: rule.name },
-          (e) => rule.pattern?.matches(e) ?? false,
-        ) ?? v,
-        true,
-      );
-    }
-    default:
-      return { humanFacing: false, endpoint: target.arn };
-  }
-}
-
-const verdicts = new WeakMap<TargetModel, TargetVerdict>();
-
-/** The verdict for one target of one rule; computed at the first event that reaches it, then cached. */
-export function targetVerdict(
-  model: SystemModel,
-  rule: RuleModel,
-  target: TargetModel,
-  event: EventBridgeEvent,
-): TargetVerdict {
-  let v = verdicts.get(target);
-  if (!v) {
-    const dlq = deadLetterCheck(model, rule, target);
-    v = { ...judge(model, rule, target, event), safetyNet: dlq ? [dlq] : [] };
-    verdicts.set(target, v);
-  }
-  return v;
 }

@@ -1,7 +1,7 @@
 import type { SystemModel } from '../model.js';
 import { replayEvent, type ReplayResult } from '../replay.js';
 import { alarmProblems } from './alarms.js';
-import { describeFailure } from './hops.js';
+import { describeFailure } from './hop.js';
 
 /**
  * Every broken hop of one replayed event, as gap messages: deliveries a hop stopped (each names its
