@@ -30,7 +30,12 @@ import {
   setAllManagementEvents,
 } from './private/alert-forward.js';
 import { failedInvocations } from './private/alarms.js';
-import { EVENT_PATTERN_CHARS, checkPatternSize, checkQuotasAtSynth } from './private/quotas.js';
+import {
+  EVENT_PATTERN_CHARS,
+  TARGETS_PER_RULE,
+  checkPatternSize,
+  checkQuotasAtSynth,
+} from './private/quotas.js';
 import { watchedRegions } from './private/regions.js';
 import {
   LogGroupTarget,
@@ -300,6 +305,25 @@ export class BreakGlassAlertChannels extends Construct {
       });
       this.apiDestinations.push({ dest, body: 'webhook' });
     });
+
+    // Every alert rule gets one target per channel; EventBridge allows 5 targets per rule.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+    const channels =
+      1 +
+      (props.alertTopics?.length ?? 0) +
+      this.apiDestinations.length +
+      (props.alertQueues?.length ?? 0) +
+      (props.alertFunctions?.length ?? 0) +
+      (this.loginLogGroup ? 1 : 0);
+    if (channels > TARGETS_PER_RULE) {
+      throw new BreakGlassValidationError(
+        path,
+        'alertTopics',
+        `${channels} alert channels (the alert topic, ${props.alertTopics?.length ?? 0} alertTopics, ${this.apiDestinations.length} Slack/webhooks, ` +
+          `${props.alertQueues?.length ?? 0} alertQueues, ${props.alertFunctions?.length ?? 0} alertFunctions${this.loginLogGroup ? ', the login log group' : ''}) ` +
+          `but EventBridge allows ${TARGETS_PER_RULE} targets per rule; subscribe more endpoints to the alert topic instead`,
+      );
+    }
 
     // Delivery alarms of other Regions arrive as state-change events on the central bus.
     const alarmRule = new events.Rule(this, 'RegionalAlarmRule', {
