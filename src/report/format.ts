@@ -103,3 +103,34 @@ export function resourcesText(a: SessionAction): string {
 
 export const EVENT_HISTORY_NOTE =
   'Console links open the event in CloudTrail Event history, which keeps management events of the last 90 days only; older events and data events are only in the trail files.';
+
+/**
+ * Sessions as the HTML and Markdown list them: a successful session with no call and no attempt whose
+ * principal, caller and source IP match an earlier listed session (a tool assuming the role twice,
+ * credentials requested and never used) is folded into that session's line. `report.json` keeps them all.
+ */
+export function foldUnused(sessions: readonly Session[]): Array<{ session: Session; folded: Session[] }> {
+  const out: Array<{ session: Session; folded: Session[] }> = [];
+  const key = (s: Session) =>
+    `${s.principal}\u0000${s.person.arn ?? s.person.name ?? ''}\u0000${s.person.sourceIp ?? ''}`;
+  const seen = new Map<string, { session: Session; folded: Session[] }>();
+  for (const s of sessions) {
+    const k = key(s);
+    const head = seen.get(k);
+    const unused = s.status === 'succeeded' && s.counts.calls === 0 && s.counts.attempts === 0;
+    if (head && unused) {
+      head.folded.push(s);
+      continue;
+    }
+    const entry = { session: s, folded: [] as Session[] };
+    out.push(entry);
+    if (!seen.has(k)) seen.set(k, entry);
+  }
+  return out;
+}
+
+/** "+2 unused duplicate credentials (S4, S5)" for a folded line; empty when nothing was folded. */
+export function foldedText(folded: readonly Session[]): string {
+  if (folded.length === 0) return '';
+  return `+${folded.length} unused duplicate ${folded.length === 1 ? 'credential' : 'credentials'} (${folded.map((f) => f.id).join(', ')})`;
+}

@@ -12,6 +12,8 @@ import {
   EVENT_HISTORY_NOTE,
   bySeverity,
   cannotCarryReason,
+  foldUnused,
+  foldedText,
   formatBytes,
   formatDuration,
   mfaOf,
@@ -244,6 +246,13 @@ function sessionHtml(s: Session): string {
     'Where',
     `regions ${e(s.regions.join(', '))}; accounts ${s.accounts.map((x) => `<span class="acct">${e(x)}</span>`).join(', ')}`,
   ]);
+  const unused = s.unusedAccessKeyIds ?? [];
+  const usedKeys = s.accessKeyIds.filter((k) => !unused.includes(k));
+  if (s.accessKeyIds.length > 0)
+    rows.push([
+      'Credentials',
+      `${usedKeys.map((k) => `<span class="mono nw">${e(k)}</span>`).join(', ') || 'none used'}${unused.length > 0 ? `; ${unused.length} more issued but never used (${e(unused.join(', '))})` : ''}`,
+    ]);
   if (s.chainedRoles.length > 0)
     rows.push(['Chained into', `<span class="mono">${e(s.chainedRoles.join(', '))}</span>`]);
   rows.push(['What', e(whatOf(s))]);
@@ -274,10 +283,11 @@ export function renderHtml(report: Report): string {
   const ok = report.sessions.filter((s) => s.status === 'succeeded').length;
   const failed = report.sessions.length - ok;
   const risky = report.sessions.reduce((n, s) => n + s.risky.length, 0);
-  const summaryRows = report.sessions
+  const listed = foldUnused(report.sessions);
+  const summaryRows = listed
     .map(
-      (s) =>
-        `<tr${s.status === 'failed' ? ' class="fail"' : ''}><td><a href="#${e(s.id)}">${e(s.id)}</a></td><td>${e(s.wayIn)}${s.status === 'failed' ? ' (failed)' : ''}</td><td class="mono arn">${idHtml(s.principal)}</td><td>${idHtml(whoOf(s))}</td><td>${e(reasonOf(s) || (cannotCarryReason(s) ? 'none (console sign-in)' : 'none'))}</td><td class="mono"><span class="ts">${e(s.start)}</span></td><td class="mono"><span class="ts">${e(s.end)}</span></td><td class="nw">${e(formatDuration(s.durationSeconds))}</td><td>${e(s.regions.join(', '))}</td><td>${s.counts.calls}</td><td>${s.counts.attempts}</td><td>${s.counts.read}</td><td>${s.counts.write}</td><td>${s.risky.length}</td><td>${s.findings.length > 0 ? '<b>yes</b>' : ''}</td></tr>`,
+      ({ session: s, folded }) =>
+        `<tr${s.status === 'failed' ? ' class="fail"' : ''}><td><a href="#${e(s.id)}">${e(s.id)}</a>${folded.length > 0 ? `<br><span class="note">${e(foldedText(folded))}</span>` : ''}</td><td>${e(s.wayIn)}${s.status === 'failed' ? ' (failed)' : ''}</td><td class="mono arn">${idHtml(s.principal)}</td><td>${idHtml(whoOf(s))}</td><td>${e(reasonOf(s) || (cannotCarryReason(s) ? 'none (console sign-in)' : 'none'))}</td><td class="mono"><span class="ts">${e(s.start)}</span></td><td class="mono"><span class="ts">${e(s.end)}</span></td><td class="nw">${e(formatDuration(s.durationSeconds))}</td><td>${e(s.regions.join(', '))}</td><td>${s.counts.calls}</td><td>${s.counts.attempts}</td><td>${s.counts.read}</td><td>${s.counts.write}</td><td>${s.risky.length}</td><td>${s.findings.length > 0 ? '<b>yes</b>' : ''}</td></tr>`,
     )
     .join('');
   const since = tamperingSince(report.sessions);
@@ -330,7 +340,9 @@ ${
 }
 ${legend()}
 <p class="note">${e(EVENT_HISTORY_NOTE)}</p>
-${htmlOrder(report.sessions).map(sessionHtml).join('\n')}
+${htmlOrder(listed.map((x) => x.session))
+  .map(sessionHtml)
+  .join('\n')}
 ${skipped}
 ${recordIssues}
 </main></body></html>

@@ -5,6 +5,8 @@ import {
   EVENT_HISTORY_NOTE,
   bySeverity,
   cannotCarryReason,
+  foldUnused,
+  foldedText,
   formatBytes,
   formatDuration,
   mfaOf,
@@ -72,6 +74,11 @@ function sessionSection(s: Session): string[] {
     `| **When** | ${cell(s.start)} → ${cell(s.end)} (${formatDuration(s.durationSeconds)})${s.unknownTimes ? `; ${s.unknownTimes} records with an unknown time` : ''} |`,
   );
   out.push(`| **Where** | regions ${cell(s.regions.join(', '))}; accounts ${cell(s.accounts.join(', '))} |`);
+  const unused = s.unusedAccessKeyIds ?? [];
+  if (s.accessKeyIds.length > 0)
+    out.push(
+      `| **Credentials** | ${cell(s.accessKeyIds.filter((k) => !unused.includes(k)).join(', ') || 'none used')}${unused.length > 0 ? `; ${unused.length} more issued but never used (${cell(unused.join(', '))})` : ''} |`,
+    );
   if (s.chainedRoles.length > 0) out.push(`| **Chained into** | ${cell(s.chainedRoles.join(', '))} |`);
   out.push(`| **What** | ${cell(whatOf(s))} |`);
   if (s.failure)
@@ -135,13 +142,14 @@ export function renderMarkdown(report: Report): string {
       '| id | way in | principal | who | reason / ticket | start (UTC) | end (UTC) | duration | regions | calls | denied attempts | read | write | risky | unexpected origin |',
     );
     out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-    for (const s of report.sessions) {
+    const listed = foldUnused(report.sessions);
+    for (const { session: s, folded } of listed) {
       out.push(
-        `| ${s.id} | ${s.wayIn}${s.status === 'failed' ? ' (failed)' : ''} | ${cell(s.principal)} | ${cell(whoOf(s))} | ${cell(reasonOf(s) || (cannotCarryReason(s) ? 'none (console sign-in)' : 'none'))} | ${cell(s.start)} | ${cell(s.end)} | ${formatDuration(s.durationSeconds)} | ${cell(s.regions.join(', '))} | ${s.counts.calls} | ${s.counts.attempts} | ${s.counts.read} | ${s.counts.write} | ${s.risky.length} | ${s.findings.length > 0 ? '**yes**' : ''} |`,
+        `| ${s.id}${folded.length > 0 ? ` ${foldedText(folded)}` : ''} | ${s.wayIn}${s.status === 'failed' ? ' (failed)' : ''} | ${cell(s.principal)} | ${cell(whoOf(s))} | ${cell(reasonOf(s) || (cannotCarryReason(s) ? 'none (console sign-in)' : 'none'))} | ${cell(s.start)} | ${cell(s.end)} | ${formatDuration(s.durationSeconds)} | ${cell(s.regions.join(', '))} | ${s.counts.calls} | ${s.counts.attempts} | ${s.counts.read} | ${s.counts.write} | ${s.risky.length} | ${s.findings.length > 0 ? '**yes**' : ''} |`,
       );
     }
     out.push('');
-    for (const s of report.sessions) out.push(...sessionSection(s));
+    for (const { session: s } of listed) out.push(...sessionSection(s));
   }
   if (report.inputs.skipped.length > 0) {
     out.push('## Skipped inputs', '', '| file | reason |', '|---|---|');

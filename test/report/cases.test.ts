@@ -128,6 +128,33 @@ describe('report: console switch (SwitchRole in the SwitchFrom form)', () => {
     expect(renderHtml(report)).toContain('console sign-in cannot carry session tags');
   });
 
+  it('folds an unused duplicate way in into one line', async () => {
+    const [assume, ...rest] = consoleSwitch();
+    // The same AssumeRole retried: a second key is issued and never used.
+    const retry = {
+      ...assume!,
+      eventID: '00000000-0000-4000-8000-0000000000ff',
+      eventTime: '2026-03-02T08:55:00Z',
+      responseElements: {
+        ...(assume!.responseElements as Record<string, unknown>),
+        credentials: { accessKeyId: 'ASIAUNUSEDDUPLICATE1' },
+      },
+    };
+    const { report } = await buildReport(
+      tree([assume, retry, ...rest]),
+      { roleArns: [BREAK_GLASS_ROLE], userNames: [] },
+      'fast',
+    );
+    // Two ways in, one never used: two sessions in the JSON, one line (and one section) in HTML/Markdown.
+    expect(report.sessions.map((x) => x.counts.calls)).toEqual([1, 0]);
+    const md = renderMarkdown(report);
+    expect(md).toContain('| S1 +1 unused duplicate credential (S2) |');
+    expect(md).not.toContain('### S2');
+    const html = renderHtml(report);
+    expect(html).toContain('+1 unused duplicate credential (S2)');
+    expect(html).not.toContain('id="S2"');
+  });
+
   it('without its AssumeRole in the window: still one session, from SwitchFrom', async () => {
     const { report } = await buildReport(
       tree(consoleSwitch(false)),

@@ -196,6 +196,8 @@ export interface Session {
   }>;
   /** Records of the session whose `eventTime` is not a timestamp. */
   readonly unknownTimes?: number;
+  /** Of `accessKeyIds`, those no record of the session was made with (duplicate or unused credentials). */
+  readonly unusedAccessKeyIds?: readonly string[];
 }
 
 /**
@@ -910,6 +912,12 @@ function federatedTokensOf(records: readonly CloudTrailRecord[]): Session['feder
   return out.length > 0 ? (out as unknown as Session['federatedTokens']) : undefined;
 }
 
+function unusedKeysOf(d: Draft): string[] | undefined {
+  const used = new Set(d.records.map(callerKeyOf).filter((k): k is string => !!k));
+  const unused = [...d.accessKeyIds].filter((k) => !used.has(k)).sort();
+  return unused.length > 0 ? unused : undefined;
+}
+
 function finish(
   d: Draft,
   classify: ActionClassifier,
@@ -1002,6 +1010,7 @@ function finish(
     findings: findingsOf(d, callRecords),
     federatedTokens: federatedTokensOf(d.records),
     unknownTimes: unknownTimes > 0 ? unknownTimes : undefined,
+    unusedAccessKeyIds: unusedKeysOf(d),
     risky: actions.filter((a) => a.risk),
     actions,
     failure: d.failure,
