@@ -4,6 +4,7 @@ import { trustDecision } from './policy.js';
 import type { InputEvent } from './events-input.js';
 import type { SystemModel } from './model.js';
 import { isAlert, isLog, replayEvent, type Delivery } from './replay.js';
+import { hopProblems } from './delivery/problems.js';
 import { isObject, str } from './json.js';
 
 export interface SimulatedEvent {
@@ -17,6 +18,8 @@ export interface SimulatedEvent {
   readonly alerted: boolean;
   readonly logged: boolean;
   readonly deliveries: readonly Delivery[];
+  /** Broken hops on the way to a person (each names its hop); empty when every delivery works. */
+  readonly problems: readonly string[];
 }
 
 /** The role an assume / switch record is about (success: requestParameters; denial: the error message). */
@@ -93,7 +96,8 @@ export function trustRequestOf(record: CloudTrailRecord, roleArn: string): Assum
 /** Replays input events against the model, in input order. */
 export function simulateEvents(model: SystemModel, inputs: readonly InputEvent[]): SimulatedEvent[] {
   return inputs.map(({ event, record }) => {
-    const { deliveries } = replayEvent(model, event);
+    const replayed = replayEvent(model, event);
+    const { deliveries } = replayed;
     let trust: Decision | 'n/a' = 'n/a';
     const roleArn = record ? targetRoleOf(record) : undefined;
     const role = roleArn ? model.roles.get(roleArn) : undefined;
@@ -113,6 +117,7 @@ export function simulateEvents(model: SystemModel, inputs: readonly InputEvent[]
       alerted: deliveries.some(isAlert),
       logged: deliveries.some(isLog),
       deliveries,
+      problems: hopProblems(model, replayed),
     };
   });
 }

@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEvent } from '../../src/engines/cloudtrail/index.js';
 import { alarmProblems, hopProblems } from '../../src/simulator/delivery/index.js';
-import { buildModel, replayEvent, type StackInput, type SystemModel } from '../../src/simulator/index.js';
+import {
+  buildModel,
+  replayEvent,
+  simulateEvents,
+  type StackInput,
+  type SystemModel,
+} from '../../src/simulator/index.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -873,5 +879,18 @@ describe('hops: CloudWatch alarms on the alert path', () => {
     expect(
       alarmsOf({ ...topicResources({ topicPolicy: policy }), ...ruleWith(SNS), ...silent, ...alarmRule }),
     ).toEqual([]);
+  });
+});
+
+describe('simulate names the broken hop of each replayed event', () => {
+  it('reports the hop for an event whose alert reaches nobody, and none for one that reaches a person', () => {
+    const broken = buildModel([stack({ ...topicResources({ subs: [] }), ...ruleWith(SNS) })]);
+    const working = buildModel([stack({ ...topicResources(), ...ruleWith(SNS) })]);
+    const input = [{ file: 'test', position: 1, event: EVENT }];
+    const [b] = simulateEvents(broken, input);
+    expect(b?.alerted).toBe(false);
+    expect(b?.problems).toEqual([expect.stringMatching(/^subscriptions: topic \S+ has no subscription/)]);
+    const [w] = simulateEvents(working, input);
+    expect([w?.alerted, w?.problems]).toEqual([true, []]);
   });
 });
