@@ -39,11 +39,16 @@ describe('alertingSchema (config-file form of the alerting props)', () => {
     expect(opts.slack?.channel).toBe('#incidents');
     expect(opts.alertTopics).toHaveLength(1);
     expect(opts.webhooks?.[0]?.secret.secretArn).toContain(':secret:hook-AbCdEf');
-    // the converted props are accepted by the construct
+    // the converted props are accepted by the construct (at most 5 channels: EventBridge's 5 targets
+    // per rule; this config lists 7, so two are left out here)
     const role = iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::111111111111:role/alice');
+    const { alertQueues: _q, alertFunctions: _f, ...five } = opts;
     expect(
-      () => new BreakGlassMonitoring(stack, 'M', { roles: [role], ...opts, regions: ['eu-west-1'] }),
+      () => new BreakGlassMonitoring(stack, 'M', { roles: [role], ...five, regions: ['eu-west-1'] }),
     ).not.toThrow();
+    expect(
+      () => new BreakGlassMonitoring(stack, 'M7', { roles: [role], ...opts, regions: ['eu-west-1'] }),
+    ).toThrow(/7 alert channels .* EventBridge allows 5 targets per rule/);
   });
 
   it('rejects an unknown placeholder in message, listing the valid ones', () => {
@@ -56,7 +61,7 @@ describe('alertingSchema (config-file form of the alerting props)', () => {
 
   it('rejects a Region that is not a Region code', () => {
     expect(issues({ regions: ['eu-west-1', 'europe'] })).toEqual([
-      expect.stringMatching(/^regions\.1: must be a Region code/),
+      expect.stringMatching(/^regions\.1: unknown Region 'europe'/),
     ]);
   });
 
