@@ -102,6 +102,9 @@ export function recordProblem(rec: unknown): string | undefined {
   return undefined;
 }
 
+/** Largest file (decompressed) read record by record when DuckDB rejects it. */
+const SALVAGE_MAX_BYTES = 256 * MB;
+
 /** A record the store left out, with where it was. */
 export interface SkippedRecord {
   readonly file: string;
@@ -245,10 +248,12 @@ export class TrailStore implements SessionRecordSource {
   private async salvage(path: string, label: string, kind: FileKind): Promise<number | undefined> {
     let text: string;
     try {
+      // Bounded: a bigger file is read by DuckDB or skipped whole, never parsed in memory.
       const raw = await readFile(path);
-      text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw)
-        .toString('utf8')
-        .replace(/^\uFEFF/, '');
+      if (raw.length > SALVAGE_MAX_BYTES) return undefined;
+      const body =
+        raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw, { maxOutputLength: SALVAGE_MAX_BYTES }) : raw;
+      text = body.toString('utf8').replace(/^\uFEFF/, '');
     } catch {
       return undefined;
     }
