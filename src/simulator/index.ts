@@ -48,6 +48,7 @@ export {
   validateTemplates,
   startCfnValidation,
   validatorVersion,
+  validatorModulePath,
   CfnValidatorUnavailableError,
   type CfnFinding,
   type TemplateToValidate,

@@ -102,16 +102,17 @@ export const verifyCommand: CommandModule = {
       .option('--verbose', 'also print the notes about what is resolved only at deploy time')
       .action(
         run(async (io: CliIO, flags: VerifyFlags) => {
-          const { loadSystem } = await import('../system.js'); // aws-cdk-lib: not for --help
           const regions = parseRegionsFlag(flags.regions);
           const maxGaps = Number(flags.maxGaps);
           if (!Number.isInteger(maxGaps) || maxGaps < 0)
             throw new CliUsageError(`--max-gaps: expected a whole number (got '${flags.maxGaps}')`);
-          // CloudFormation's validator builds its engine on a worker thread while this one synthesizes
-          // (CDK's own synth-time validation is off: it would build the same engine a second time).
+          // CloudFormation's validator builds its engine on a worker thread while this one loads
+          // aws-cdk-lib and synthesizes (CDK's own synth-time validation is off: it would build the same
+          // engine a second time, on this thread).
           const pending = startCfnValidation();
-          let system: Awaited<ReturnType<typeof loadSystem>>;
+          let system: Awaited<ReturnType<typeof import('../system.js').loadSystem>>;
           try {
+            const { loadSystem } = await import('../system.js'); // aws-cdk-lib: not for --help
             system = loadSystem(flags, io.cwd, { cdkValidation: false });
           } catch (e) {
             pending.cancel();
