@@ -65,7 +65,9 @@ function timed(args: string[]): { wall: number; cpu: number } {
       })
     : spawnSync(process.execPath, args, { cwd: work, encoding: 'utf8' });
   const wall = performance.now() - t0;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  const verified = args[1] !== 'verify' || / scenarios in \d+ Regions/.test(r.stdout);
+  if ((r.status !== 0 && r.status !== 1) || !verified)
+    throw new Error(`${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
   const cpu = gnuTime
     ? readFileSync(cpuFile, 'utf8')
         .trim()
