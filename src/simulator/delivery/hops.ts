@@ -3,8 +3,8 @@
  * its encryption key, its subscriptions or endpoint, the target role, the rendered body and the
  * dead-letter queue. Each check names the hop it judges and the AWS page that says so.
  *
- * Checks are pure functions of the model, the rule and the target (plus, for the body, the shape of
- * the first event that reaches the target), so their verdicts are cached per target.
+ * Checks are pure functions of the model, the rule and the target; `targets.ts` combines them into one
+ * verdict per target, and `alarms.ts` reuses the topic check for alarm actions.
  */
 import type { ContextValue, Decision } from '../../engines/iam-policy/index.js';
 import { policyDecision } from '../policy.js';
