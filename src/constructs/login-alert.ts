@@ -6,6 +6,7 @@ import { BreakGlassAlertChannels } from './channels.js';
 import { BreakGlassValidationError } from './errors.js';
 import { monitoredRoles, monitoredUsers } from './private/alert-principals.js';
 import { roleFamilies, userFamilies, type WayInFamily } from './private/alert-ways.js';
+import { accessChangeFamilies } from './private/access-changes.js';
 
 /** Properties of {@link BreakGlassLoginAlert}. */
 export interface BreakGlassLoginAlertProps extends BreakGlassAlertingOptions {
@@ -48,7 +49,7 @@ export class BreakGlassLoginAlert extends Construct {
     const mRoles = monitoredRoles(this, roles);
     const mUsers = monitoredUsers(this, users);
     this.channels.watchPrincipals(mRoles, mUsers);
-    this.waysIn = [...roleFamilies(mRoles), ...userFamilies(mUsers)];
+    this.waysIn = [...roleFamilies(mRoles), ...accessChangeFamilies(mRoles), ...userFamilies(mUsers)];
     const rules: Record<string, events.Rule> = {};
     for (const family of this.waysIn) {
       for (const v of family.variants)

@@ -77,6 +77,9 @@ const SHORT: Readonly<Record<WayIn, string>> = {
   GetFederationToken: 'FedToken',
   ReadAction: 'Read',
   WriteAction: 'Write',
+  Request: 'Request',
+  Approve: 'Approve',
+  Revoke: 'Revoke',
 };
 
 /** Regions as rows (there are many), ways in as columns; the legend under it unless `legend: false`. */

@@ -15,6 +15,7 @@ import {
   type Caller,
 } from './records.js';
 import { isAlert, isLog, replayEvent, type Delivery, type Miss } from './replay.js';
+import { ACCESS_CHANGES, accessChangeCalls } from './access-scenarios.js';
 import { hopProblems } from './delivery/problems.js';
 
 /** Every way into a break-glass role or user, and the two kinds of action made with a session. */
@@ -29,6 +30,7 @@ export const WAYS_IN = [
   'GetFederationToken',
   'ReadAction',
   'WriteAction',
+  ...ACCESS_CHANGES,
 ] as const;
 export type WayIn = (typeof WAYS_IN)[number];
 
@@ -395,6 +397,10 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
         actionRecord({ key: key(kind), region, account, identity: session, kind }),
       ),
     );
+  }
+  // Request / approve / revoke: IAM calls on the role by a named person (us-east-1 only).
+  for (const c of accessChangeCalls(role, person, region)) {
+    out.push(entry(c.wayIn, 'named', c.principal, 'n/a', false, c.record));
   }
   return out;
 }

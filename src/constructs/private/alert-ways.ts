@@ -451,6 +451,13 @@ export function forwardPattern(
     branches.push({ detail: { errorMessage: roles.flatMap((r) => deniedOn(r.arn)) } });
     branches.push({ detail: { additionalEventData: { SwitchTo: roles.map((r) => r.arn) } } });
     branches.push({ detail: { userIdentity: { arn: roles.map((r) => ({ prefix: r.sessionArnPrefix })) } } });
+    // IAM calls on the role: break-glass request / approval / revoke (./access-changes.ts; us-east-1).
+    branches.push({
+      detail: {
+        eventSource: ['iam.amazonaws.com'],
+        requestParameters: { roleName: roles.map((r) => r.name) },
+      },
+    });
   }
   const issuers = [...roles.map((r) => r.arn), ...users.map((u) => u.arn)];
   if (issuers.length > 0) {
