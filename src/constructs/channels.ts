@@ -40,6 +40,7 @@ import { watchedRegions } from './private/regions.js';
 import {
   LogGroupTarget,
   TopicTarget,
+  WithDelivery,
   createDeadLetterQueue,
   deliveryFor,
   type Delivery,
@@ -435,22 +436,24 @@ export class BreakGlassAlertChannels extends Construct {
     }
     for (const { dest, body, channel } of this.apiDestinations) {
       ruleTargets.push(
-        new targets.ApiDestination(dest, {
-          ...this.delivery,
-          // JSON bodies: every event value outside quotes (see alert-bodies.ts).
-          event: PlaceholderInput.jsonBody(
-            body === 'slack'
-              ? slackBody(channel ?? '', this.message, fields, requiredPaths(pattern))
-              : webhookBody(fields),
-          ),
-          headerParameters: { 'Content-Type': 'application/json; charset=utf-8' },
-        }),
+        new WithDelivery(
+          new targets.ApiDestination(dest, {
+            // JSON bodies: every event value outside quotes (see alert-bodies.ts).
+            event: PlaceholderInput.jsonBody(
+              body === 'slack'
+                ? slackBody(channel ?? '', this.message, fields, requiredPaths(pattern))
+                : webhookBody(fields),
+            ),
+            headerParameters: { 'Content-Type': 'application/json; charset=utf-8' },
+          }),
+          this.delivery,
+        ),
       );
     }
     for (const q of this.props.alertQueues ?? [])
-      ruleTargets.push(new targets.SqsQueue(q, { ...this.delivery }));
+      ruleTargets.push(new WithDelivery(new targets.SqsQueue(q), this.delivery));
     for (const f of this.props.alertFunctions ?? [])
-      ruleTargets.push(new targets.LambdaFunction(f, { ...this.delivery }));
+      ruleTargets.push(new WithDelivery(new targets.LambdaFunction(f), this.delivery));
     if (this.loginLogGroup) ruleTargets.push(new LogGroupTarget(this.loginLogGroup, this.delivery));
     const rule = new events.Rule(owner, id, {
       eventBus: this.eventBus,

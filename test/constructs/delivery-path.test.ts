@@ -168,4 +168,38 @@ describe('the bundled example: alert delivery hops', () => {
       }
     }
   });
+
+  it('every dead-letter queue lets EventBridge send for every rule using it, in one statement (SQS: 20 statements per policy)', () => {
+    let checked = 0;
+    for (const [name, t] of templates) {
+      const policies = ofType(t, 'AWS::SQS::QueuePolicy').map(([, p]) => p);
+      for (const [ruleId, rule] of ofType(t, 'AWS::Events::Rule')) {
+        for (const target of rule.Properties['Targets'] as Record<string, unknown>[]) {
+          const dlq = (target['DeadLetterConfig'] as { Arn?: { 'Fn::GetAtt': [string, string] } } | undefined)
+            ?.Arn;
+          if (!dlq) continue;
+          const queueId = dlq['Fn::GetAtt'][0];
+          const policy = policies.find((p) =>
+            JSON.stringify(p.Properties['Queues']).includes(`"${queueId}"`),
+          );
+          const statements = (
+            policy?.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }
+          ).Statement;
+          const allow = statements.filter(
+            (st) =>
+              st['Effect'] === 'Allow' &&
+              st['Action'] === 'sqs:SendMessage' &&
+              JSON.stringify(st['Principal']) === '{"Service":"events.amazonaws.com"}',
+          );
+          expect(allow, `${name}/${ruleId}`).toHaveLength(1);
+          const sources = (allow[0]?.['Condition'] as { ArnEquals: { 'aws:SourceArn': unknown[] } })
+            .ArnEquals['aws:SourceArn'];
+          expect(sources, `${name}/${ruleId}`).toContainEqual({ 'Fn::GetAtt': [ruleId, 'Arn'] });
+          expect(statements.length, `${name}/${ruleId}`).toBeLessThanOrEqual(2);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
 });

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -36,8 +36,37 @@ export function createDeadLetterQueue(scope: Construct, id: string): sqs.Queue {
   return queue;
 }
 
+const deadLetterSources = new WeakMap<sqs.IQueue, string[]>();
+
+/**
+ * Lets EventBridge send the failed events of `rule` to `queue`: ONE statement per queue whose
+ * `ArnEquals aws:SourceArn` lists every rule using it (the per-rule statements CDK adds would pass
+ * SQS's 20-statement policy quota with a few principals in one stack).
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html
+ */
+function allowDeadLetters(rule: events.IRuleRef, queue: sqs.IQueue): void {
+  let sources = deadLetterSources.get(queue);
+  if (sources === undefined) {
+    const list: string[] = [];
+    sources = list;
+    deadLetterSources.set(queue, list);
+    queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgeRulesDeadLetters',
+        actions: ['sqs:SendMessage'],
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        resources: [queue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': Lazy.list({ produce: () => list }) } },
+      }),
+    );
+  }
+  const arn = rule.ruleRef.ruleArn;
+  if (!sources.includes(arn)) sources.push(arn);
+}
+
 function base(rule: events.IRuleRef, delivery: Delivery) {
-  targets.addToDeadLetterQueueResourcePolicy(rule, delivery.deadLetterQueue);
+  allowDeadLetters(rule, delivery.deadLetterQueue);
   return {
     deadLetterConfig: { arn: delivery.deadLetterQueue.queueArn },
     retryPolicy: {
@@ -49,6 +78,21 @@ function base(rule: events.IRuleRef, delivery: Delivery) {
 
 function ruleArn(rule: events.IRuleRef): string {
   return rule.ruleRef.ruleArn;
+}
+
+/**
+ * A CDK target (API destination, queue, function) with our delivery settings: the dead-letter queue
+ * is granted through `allowDeadLetters` (one statement per queue), not the CDK target's per-rule one.
+ */
+export class WithDelivery implements events.IRuleTarget {
+  constructor(
+    private readonly inner: events.IRuleTarget,
+    private readonly delivery: Delivery,
+  ) {}
+
+  bind(rule: events.IRule, id?: string): events.RuleTargetConfig {
+    return { ...this.inner.bind(rule, id), ...base(rule, this.delivery) };
+  }
 }
 
 /**
