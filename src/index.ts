@@ -99,16 +99,9 @@ export {
 } from './constructs/index.js';
 
 // --- config ---
-export {
-  ConfigError,
-  type ConfigIssue,
-  loadConfigFile,
-  parseConfig,
-  buildApp,
-  synthesizeConfig,
-  configJsonSchema,
-  type BreakGlassConfig,
-} from './config/index.js';
+// The config-file API (loadConfigFile, parseConfig, buildApp, synthesizeConfig, configJsonSchema,
+// ConfigError) is `breakglass/config`: its types come from zod, and a CDK app using only the constructs
+// should not need to type-check zod's declarations.
 
 // --- simulator ---
 

@@ -41,6 +41,36 @@ function missingOptionalDependency(e: unknown): { name: string; range: string } 
   return { name, range: manifest.peerDependencies?.[name] ?? 'latest' };
 }
 
+/** SDK v3 errors that mean "no usable AWS credentials" (not a bug: the user has to sign in). */
+const NO_CREDENTIALS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'TokenProviderError',
+]);
+
+/** One line for an error the user can fix that a command did not name itself, or undefined. */
+function userFixable(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const first = e.message.split('\n')[0];
+  if (NO_CREDENTIALS.has(e.name))
+    return `no AWS credentials (${first}); provide them with AWS_PROFILE=<profile> (after aws configure or aws sso login), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  const fsError = e as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EISDIR: 'is a folder, a file was expected',
+    ENOTDIR: 'a part of the path is a file, a folder was expected',
+    EEXIST: 'already exists and is not a folder',
+    ENOENT: 'no such file or folder',
+  };
+  const reason = fsError.code ? reasons[fsError.code] : undefined;
+  if (reason && fsError.path) return `${fsError.path}: ${reason} (${fsError.code}); check the path`;
+  return undefined;
+}
+
 /**
  * Runs the CLI on `argv` (without `node` and the script) and returns the exit code.
  * Never calls `process.exit`; only `bin.ts` does. Imports only the module of the verb it runs
@@ -107,6 +137,12 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.err(
         `error: this command needs ${missing.name}, which is not installed (the constructs do not need it); install it with: npm install --save-dev '${missing.name}@${missing.range}'`,
       );
+      return EXIT_USAGE;
+    }
+    const fixable = userFixable(e);
+    if (fixable) {
+      io.err(`error: ${fixable}`);
+      if (debug && e instanceof Error && e.stack) io.err(e.stack);
       return EXIT_USAGE;
     }
     const err = e instanceof Error ? e : new Error(String(e));

@@ -15,7 +15,7 @@ export class ConfigError extends BreakGlassError {
   constructor(
     readonly source: string,
     readonly issues: ConfigIssue[],
-    options?: ErrorOptions,
+    options?: { cause?: unknown }, // not ErrorOptions: CDK apps compile with lib es2020
   ) {
     super(issues.map((i) => `${source}: ${i.path || '<root>'}: ${i.message}`).join('\n'), options);
   }

@@ -170,6 +170,8 @@ export interface StoreOptions {
   readonly threads?: number;
   /** Keep request/response bodies only for STS and sign-in records (default false; see `SELECT_ROW`). */
   readonly slim?: boolean;
+  /** Open `dbPath` read-only (DuckDB `access_mode = READ_ONLY`): `breakglass query` cannot change the evidence. */
+  readonly readOnly?: boolean;
 }
 
 /** One file of a batch: where to read it and what to call it. */
@@ -200,10 +202,12 @@ export class TrailStore implements SessionRecordSource {
     const path = options.dbPath ?? join(tempDir!, 'trail.duckdb');
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
     } catch (e) {
       throw new ReportError(
-        `--db: cannot open ${JSON.stringify(path)} (${firstLine(e)}); pass a writable file path`,
+        options.readOnly
+          ? `--db: cannot open ${JSON.stringify(path)} (${firstLine(e)}); pass the DuckDB file \`breakglass report --db FILE\` wrote`
+          : `--db: cannot open ${JSON.stringify(path)} (${firstLine(e)}); pass a writable file path`,
         {
           cause: e,
         },
@@ -215,10 +219,12 @@ export class TrailStore implements SessionRecordSource {
     await conn.run(`SET threads=${Math.max(1, options.threads ?? 1)}`);
     await conn.run('SET preserve_insertion_order=false');
     // Checkpoint at the end, not every 16 MB of WAL: a third less ingest time on the bench trail.
-    await conn.run("SET checkpoint_threshold='1GB'");
-    // A temporary store is deleted at the end: no point writing its final checkpoint.
-    if (tempDir) await conn.run('PRAGMA disable_checkpoint_on_shutdown');
-    await conn.run(EVENTS_DDL);
+    if (!options.readOnly) {
+      await conn.run("SET checkpoint_threshold='1GB'");
+      // A temporary store is deleted at the end: no point writing its final checkpoint.
+      if (tempDir) await conn.run('PRAGMA disable_checkpoint_on_shutdown');
+      await conn.run(EVENTS_DDL);
+    }
     return new TrailStore(instance, conn, tempDir, options.slim ?? false, memoryLimitMb * MB);
   }
 

@@ -21,6 +21,24 @@ export interface SkippedInput {
   readonly reason: string;
 }
 
+/** Why `bytes` are not text (a NUL byte or invalid UTF-8), showing the first bytes escaped; else undefined. */
+export function notText(bytes: Uint8Array): string | undefined {
+  const nul = bytes.indexOf(0) >= 0;
+  let utf8 = true;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    utf8 = false;
+  }
+  if (!nul && utf8) return undefined;
+  const head = [...bytes.subarray(0, 16)]
+    .map((b) =>
+      b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
+  return `not text (${nul ? 'NUL bytes' : 'invalid UTF-8'}; starts with "${head}${bytes.length > 16 ? '…' : ''}")`;
+}
+
 function toInput(file: string, position: number, value: unknown): InputEvent | SkippedInput {
   if (isEventBridgeEvent(value)) {
     const rec = isCloudTrailRecord(value.detail) ? value.detail : undefined;
@@ -41,11 +59,15 @@ export function readEventsFile(file: string): { events: InputEvent[]; skipped: S
   let text: string;
   try {
     const raw = readFileSync(file);
-    text = (file.endsWith('.gz') || (raw[0] === 0x1f && raw[1] === 0x8b) ? gunzipSync(raw) : raw).toString(
-      'utf8',
-    );
+    const bytes = file.endsWith('.gz') || (raw[0] === 0x1f && raw[1] === 0x8b) ? gunzipSync(raw) : raw;
+    const binary = notText(bytes);
+    if (binary) return { events, skipped: [{ file, reason: binary }] };
+    text = bytes.toString('utf8');
   } catch (e) {
-    return { events, skipped: [{ file, reason: `cannot read: ${(e as Error).message}` }] };
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EISDIR' ? 'a folder, not a file' : code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    return { events, skipped: [{ file, reason: `cannot read: ${reason}` }] };
   }
   const push = (r: InputEvent | SkippedInput) => ('event' in r ? events.push(r) : skipped.push(r));
   const trimmed = text.trim();
@@ -80,5 +102,13 @@ export function readEventsFile(file: string): { events: InputEvent[]; skipped: S
       skipped.push({ file: `${file}:${i + 1}`, reason: `invalid JSON (${(e as Error).message})` });
     }
   });
+  // Not one line was JSON: one reason for the file, not one per line.
+  if (events.length === 0 && skipped.length > 1 && skipped.every((x) => x.reason.startsWith('invalid JSON')))
+    return {
+      events,
+      skipped: [
+        { file, reason: `not JSON or JSON Lines (${skipped.length} lines; line 1: ${skipped[0]!.reason})` },
+      ],
+    };
   return { events, skipped };
 }

@@ -2,6 +2,18 @@ import type { CommandModule } from '../command.js';
 import { athenaDdl } from '../../report/athena.js';
 import { CliUsageError } from '../errors.js';
 
+/** `yyyy/MM/dd` naming a real day (the partition projection's date format), else a usage error. */
+export function parseStartDate(v: string): string {
+  const m = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(v);
+  const [y, mo, d] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (!m || day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
+    throw new CliUsageError(
+      `--start-date: ${JSON.stringify(v)} is not a date; use yyyy/MM/dd, e.g. --start-date 2024/01/31`,
+    );
+  return v;
+}
+
 /** `breakglass athena-ddl`: CREATE TABLE for a CloudTrail bucket, partition projection included. */
 export const athenaDdlCommand: CommandModule = {
   register(program, run) {
@@ -38,7 +50,7 @@ export const athenaDdlCommand: CommandModule = {
               athenaDdl({
                 bucket: o.bucket,
                 table: o.table,
-                startDate: o.startDate,
+                startDate: parseStartDate(o.startDate),
                 ...(o.prefix ? { prefix: o.prefix } : {}),
                 ...(o.orgId ? { orgId: o.orgId } : {}),
                 ...(o.accounts ? { accounts: o.accounts.split(',').map((a) => a.trim()) } : {}),

@@ -1,6 +1,6 @@
 import type { CommandModule } from '../command.js';
 import { CliUsageError } from '../errors.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ReportError } from '../../report/errors.js';
 
@@ -40,13 +40,30 @@ export const queryCommand: CommandModule = {
               `--db: ${JSON.stringify(opts.db)} does not exist; run breakglass report --db ${opts.db} first`,
             );
           const { TrailStore } = await import('../../report/store.js'); // DuckDB: not for --help
-          const store = await TrailStore.open({ dbPath: db });
+          if (!statSync(db).isFile() || statSync(db).size === 0)
+            throw new CliUsageError(
+              `--db: ${JSON.stringify(opts.db)} is ${statSync(db).isFile() ? 'empty' : 'not a file'}; pass the DuckDB file \`breakglass report --db FILE\` wrote`,
+            );
+          // Read-only (DuckDB access_mode READ_ONLY): the store is evidence; no query may change it.
+          const store = await TrailStore.open({ dbPath: db, readOnly: true });
           try {
+            const tables = await store.query(
+              "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'events'",
+            );
+            if (tables.rows[0]?.['n'] !== 1)
+              throw new CliUsageError(
+                `--db: ${JSON.stringify(opts.db)} has no events table; pass the DuckDB file \`breakglass report --db FILE\` wrote`,
+              );
             let result;
             try {
               result = await store.query(sql);
             } catch (e) {
-              const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+              const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+              if (/read-only mode/i.test(msg))
+                throw new CliUsageError(
+                  `query: the store is opened read-only (it is the evidence of the incident); only reads are allowed — copy the file to change a copy (${msg})`,
+                  { cause: e },
+                );
               throw new ReportError(
                 `query: ${msg}; the table is events (the README lists its columns under 'The embedded store')`,
                 { cause: e },

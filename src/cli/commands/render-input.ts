@@ -25,6 +25,16 @@ function field(event: unknown, key: string): string | undefined {
   return isObject(event) && typeof event[key] === 'string' ? event[key] : undefined;
 }
 
+/** An ISO 8601 timestamp (what EventBridge puts in `<aws.events.event.ingestion-time>`), else a usage error. */
+function parseIngestionTime(v: string): string {
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+  if (!iso.test(v) || Number.isNaN(Date.parse(v)))
+    throw new CliUsageError(
+      `--ingestion-time: ${JSON.stringify(v)} is not an ISO 8601 timestamp; use e.g. --ingestion-time 2026-01-31T12:00:00Z`,
+    );
+  return v;
+}
+
 /** The rule context: flags, else derived from the event (its Region, account and time). */
 function contextFor(flags: RenderInputFlags, event: unknown): RuleContext {
   const ruleName = flags.ruleName ?? flags.ruleArn?.split('/').pop() ?? 'test-rule';
@@ -33,7 +43,10 @@ function contextFor(flags: RenderInputFlags, event: unknown): RuleContext {
   return {
     ruleName,
     ruleArn: flags.ruleArn ?? `arn:aws:events:${region}:${account}:rule/${ruleName}`,
-    ingestionTime: flags.ingestionTime ?? field(event, 'time') ?? '1970-01-01T00:00:00Z',
+    ingestionTime:
+      (flags.ingestionTime !== undefined ? parseIngestionTime(flags.ingestionTime) : undefined) ??
+      field(event, 'time') ??
+      '1970-01-01T00:00:00Z',
   };
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -6,13 +7,7 @@ import type { CliIO } from '../io.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../io.js';
 import { CliUsageError } from '../errors.js';
 import type { SessionPrincipals } from '../../engines/cloudtrail/sessions.js';
-import {
-  hasFindings,
-  ingestTrail,
-  sessionsFrom,
-  type Report,
-  type ReportInputs,
-} from '../../report/build.js';
+import type { Report, ReportInputs } from '../../report/build.js';
 import { AthenaTrail } from '../../report/athena.js';
 import { renderHtml } from '../../report/render-html.js';
 import { renderJson } from '../../report/render-json.js';
@@ -128,10 +123,18 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
   const formats = parseFormats(f.format);
   const since = parseWhen(f.since, '--since');
   const until = parseWhen(f.until, '--until');
+  if (since && until && Date.parse(since) > Date.parse(until))
+    throw new CliUsageError(
+      `--since: ${JSON.stringify(since)} is after --until ${JSON.stringify(until)}; nothing could be read — swap them`,
+    );
   if (!f.out)
     throw new CliUsageError('report: --out DIR is required (where report.html, report.md, report.json go)');
-  const principals = await principalsOf(f, io);
   const outDir = isAbsolute(f.out) ? f.out : resolve(io.cwd, f.out);
+  if (statSync(outDir, { throwIfNoEntry: false })?.isDirectory() === false)
+    throw new CliUsageError(
+      `--out: ${JSON.stringify(f.out)} is a file; give a folder (report.html, report.md and report.json go in it)`,
+    );
+  const principals = await principalsOf(f, io);
   const timeoutS = Number(f.athenaTimeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0)
     throw new CliUsageError(
@@ -139,6 +142,7 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
     );
 
   // DuckDB and the AWS SDK load here, not at the top: `report --help` stays fast (commands/registry.ts).
+  const { hasFindings, ingestTrail, sessionsFrom } = await import('../../report/build.js'); // iam-data
   const { TrailStore } = await import('../../report/store.js');
   const { makeS3Client, parseS3Url, S3TrailSource } = await import('../aws/s3.js');
   const { makeAthenaClient, sdkAthenaPort } = await import('../aws/athena.js');
@@ -224,6 +228,7 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
         ...(f.db ? {} : { prefilter: principals }),
       });
       inputs = ingested.inputs;
+      nothingRead(f.trail, inputs);
       sessions = await sessionsFrom({
         records: store,
         principals,
@@ -259,6 +264,29 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
   );
   for (const w of written) io.out(`wrote ${w}`);
   return hasFindings(report) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Exit 2 when not one record could be read from `--trail` (README "Exit codes"): never "no session". */
+function nothingRead(trail: string, inputs: ReportInputs): void {
+  if (inputs.events > 0) return;
+  const where = `--trail ${JSON.stringify(trail)}`;
+  if (inputs.files === 0 && inputs.prunedByDate > 0)
+    throw new CliUsageError(
+      `${where}: all ${inputs.prunedByDate} log files are outside --since/--until; nothing could be read — check the dates`,
+    );
+  if (inputs.files === 0)
+    throw new CliUsageError(
+      `${where}: no CloudTrail log file (.json, .json.gz, .jsonl) there; nothing could be read — point it at the trail's folder or bucket prefix`,
+    );
+  if (inputs.skipped.length >= inputs.files) {
+    const first = inputs.skipped[0];
+    throw new CliUsageError(
+      `${where}: nothing could be read — all ${inputs.files} file(s) were skipped${first ? ` (${first.file}: ${first.reason})` : ''}`,
+    );
+  }
+  throw new CliUsageError(
+    `${where}: the trail is empty — ${inputs.files} file(s) read, no CloudTrail record in them`,
+  );
 }
 
 /** `breakglass report`. */

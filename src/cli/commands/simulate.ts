@@ -39,6 +39,10 @@ export const simulateCommand: CommandModule = {
             for (const s of skipped) io.err(`warning: skipped ${s.file}: ${s.reason}`);
             inputs.push(...events);
           }
+          if (inputs.length === 0)
+            throw new CliUsageError(
+              `--events: nothing could be read — no CloudTrail record or EventBridge event in ${flags.events.join(', ')}`,
+            );
           const system = loadSystem(flags, io.cwd);
           const results = simulateEvents(system.model, inputs);
           if (flags.json) {

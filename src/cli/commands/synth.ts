@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from '../command.js';
+import { CliUsageError } from '../errors.js';
 
 /** `examples/breakglass.config.yaml` of the installed package (src/ and dist/ are both 3 levels down). */
 export const DEFAULT_CONFIG = fileURLToPath(
@@ -39,6 +41,10 @@ export const synthCommand: CommandModule = {
           const at = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
           const configPath = at(flags.config);
           const outdir = at(flags.out);
+          if (statSync(outdir, { throwIfNoEntry: false })?.isDirectory() === false)
+            throw new CliUsageError(
+              `--out: ${JSON.stringify(flags.out)} is a file; give a folder for the cloud assembly (e.g. --out cdk.out)`,
+            );
           const config = loadConfigFile(configPath);
           const assembly = synthesizeConfig(config, outdir, flags.config);
           const stacks: SynthedStack[] = assembly.stacks.map((s) => ({

@@ -83,6 +83,8 @@ function loadEvents(io: CliIO, flags: TestPatternFlags): { where: string; event:
       );
     }
   });
+  if (out.length === 0)
+    throw new CliUsageError(`--events: '${file}' holds no event (empty); give one JSON event per line`);
   return out;
 }
 

@@ -10,7 +10,7 @@ export class TemplateError extends BreakGlassError {
   constructor(
     readonly path: string,
     detail: string,
-    options?: ErrorOptions,
+    options?: { cause?: unknown }, // not ErrorOptions: CDK apps compile with lib es2020
   ) {
     super(`${path || '<template>'}: ${detail}`, options);
   }
