@@ -282,3 +282,22 @@ describe('exit codes', () => {
     );
   });
 });
+
+describe('query', () => {
+  it('rejects writes: the store is opened read-only and keeps its rows', async () => {
+    const { TrailStore } = await import('../../src/report/store.js');
+    const db = join(dir, 'trail.duckdb');
+    const store = await TrailStore.open({ dbPath: db });
+    await store.close();
+    for (const sql of ['DELETE FROM events', 'DROP TABLE events', 'CREATE TABLE x AS SELECT 1 AS n']) {
+      const io = captureIO(dir);
+      expect(await runCli(['query', sql, '--db', 'trail.duckdb'], io)).toBe(2);
+      expect(io.stderr).toEqual([expect.stringMatching(/^error: query: the store is opened read-only/)]);
+    }
+    const io = captureIO(dir);
+    expect(
+      await runCli(['query', 'SELECT count(*) AS n FROM events', '--db', 'trail.duckdb', '--json'], io),
+    ).toBe(0);
+    expect(JSON.parse(io.stdout.join('\n'))).toEqual([{ n: 0 }]);
+  });
+});
