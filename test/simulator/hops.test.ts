@@ -232,6 +232,14 @@ describe('hops: SNS topic targets', () => {
       message: /has no subscription in the templates: an alert published there reaches nobody/,
     },
     {
+      name: 'fails when the only email subscription filters on message attributes (EventBridge publishes none)',
+      resources: topicResources({
+        subs: [{ Protocol: 'email', Endpoint: 'oncall@example.com', FilterPolicy: { severity: ['high'] } }],
+      }),
+      hop: 'subscriptions',
+      message: /has a filter policy on message attributes, and the alert carries none/,
+    },
+    {
       name: 'fails when only a queue subscribes to the topic',
       resources: topicResources({
         subs: [{ Protocol: 'sqs', Endpoint: 'arn:aws:sqs:eu-west-1:111122223333:q' }],

@@ -175,7 +175,16 @@ const HUMAN_PROTOCOLS: ReadonlySet<string> = new Set([
 ]);
 
 export function subscriptionEndpoint(topic: TopicModel): HopFailure | string {
-  const human = topic.subscriptions.filter((s) => HUMAN_PROTOCOLS.has(s.protocol.toLowerCase()));
+  const readers = topic.subscriptions.filter((s) => HUMAN_PROTOCOLS.has(s.protocol.toLowerCase()));
+  // A filter policy on message attributes needs every attribute it names on the message; EventBridge's SNS
+  // target and CloudWatch alarm actions publish none (the Target API has no message-attribute parameter).
+  const human = readers.filter((s) => !s.attributeFilter);
+  if (human.length === 0 && readers.length > 0)
+    return fail(
+      'subscriptions',
+      `every subscription of topic ${topic.arn} that a person reads (${readers.map((s) => `${s.protocol} ${s.endpoint}`).join(', ')}) has a filter policy on message attributes, and the alert carries none, so nobody receives it`,
+      'https://docs.aws.amazon.com/sns/latest/dg/sns-subscription-filter-policies.html',
+    );
   if (human.length === 0) {
     const others = topic.subscriptions.map((s) => s.protocol);
     return fail(

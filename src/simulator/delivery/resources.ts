@@ -9,6 +9,19 @@ import { isObject, str } from '../json.js';
 export interface SubscriptionModel {
   readonly protocol: string;
   readonly endpoint: string;
+  /** A filter policy on message attributes (the default scope): messages without attributes never match. */
+  readonly attributeFilter?: boolean;
+}
+
+/** `FilterPolicy` with scope `MessageAttributes` (the default) that names at least one attribute. */
+function filtersOnAttributes(p: Record<string, unknown>): boolean {
+  const policy = parseJsonMaybe(p['FilterPolicy']);
+  const scope = p['FilterPolicyScope'];
+  return (
+    isObject(policy) &&
+    Object.keys(policy).length > 0 &&
+    (scope === undefined || scope === 'MessageAttributes')
+  );
 }
 
 export interface TopicModel {
@@ -259,6 +272,7 @@ export function collectDeliveryResources(
           topicOf(arn, account, region).subscriptions.push({
             protocol: String(p['Protocol']),
             endpoint: String(p['Endpoint']),
+            ...(filtersOnAttributes(p) ? { attributeFilter: true } : {}),
           });
         break;
       }
