@@ -44,4 +44,4 @@ export {
   type ScheduledCall,
 } from './timebox.js';
 export { runbookMarkdown, type RunbookInput } from './runbook.js';
-export { sessionOfRecord, sessionsOf, type AccessSession } from './sessions.js';
+export { parseTrailDate, sessionOfRecord, sessionsOf, type AccessSession } from './sessions.js';

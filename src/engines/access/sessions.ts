@@ -38,6 +38,15 @@ function tagValue(tags: unknown, key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * CloudTrail writes the credentials' expiration of AssumeRole as "Dec 1, 2026, 3:00:00 AM" (UTC, no
+ * zone) or as ISO 8601; a string without a zone is read as UTC, never in the local time zone.
+ */
+export function parseTrailDate(text: string): number {
+  const hasZone = /(Z|[+-]\d{2}:?\d{2}|UTC|GMT)$/i.test(text.trim());
+  return Date.parse(hasZone ? text : `${text} UTC`);
+}
+
 /** One successful AssumeRole of `roleArn`, or undefined for anything else. */
 export function sessionOfRecord(
   record: unknown,
@@ -55,8 +64,8 @@ export function sessionOfRecord(
   const resp = obj(r['responseElements']);
   const creds = obj(resp?.['credentials']);
   const rawExp = creds?.['expiration'];
-  // CloudTrail writes the expiration as a date string ("Dec 1, 2026, 3:00:00 AM") or ISO.
-  const expMs = typeof rawExp === 'string' ? Date.parse(rawExp) : typeof rawExp === 'number' ? rawExp : NaN;
+  const expMs =
+    typeof rawExp === 'string' ? parseTrailDate(rawExp) : typeof rawExp === 'number' ? rawExp : NaN;
   const duration = typeof req['durationSeconds'] === 'number' ? req['durationSeconds'] : 3600;
   const end = Number.isNaN(expMs) ? Date.parse(since) + duration * 1000 : expMs;
   const ui = obj(r['userIdentity']);
