@@ -154,7 +154,7 @@ for (const [name, label] of [
   ['synth', 'synth, CDK validation off              '],
   ['resolve', 'resolve templates → model              '],
   ['replay', 'replay every way in × Region           '],
-  ['engine', 'CloudFormation validator engine build   '],
+  ['engine', 'validator engine (2nd+ in a process)    '],
   ['validate', `validate ${stacks} templates (one engine)     `],
 ] as const) {
   console.log(`  ${label}  ${median(phase[name]!).toFixed(0)} ms`);
