@@ -165,7 +165,10 @@ console.log(
   `  replay is ${((replayMs / synthMs) * 100).toFixed(1)}% of synth (target < 25%: ${replayMs / synthMs < 0.25 ? 'met' : 'NOT met'})`,
 );
 console.log(
-  `  CloudFormation validator: first engine in a fresh process (worker thread)  cpu ${validatorFresh.toFixed(0)} ms`,
+  `  CloudFormation validator: first engine in a fresh process (verify's worker thread)  cpu ${validatorFresh.toFixed(0)} ms = ${((validatorFresh / cpu('floor')) * 100).toFixed(0)}% of the floor's CPU`,
+);
+console.log(
+  `  verify's main thread ≲ cpu ${(cpu('bundled') - validatorFresh).toFixed(0)} ms = ${((cpu('bundled') - validatorFresh) / cpu('floor')).toFixed(2)} × the floor (all CPU but the validator engine): the wall-time bound on two free cores`,
 );
 console.log(
   `  floor without CDK's synth-time validation: cpu ${floorOnly.toFixed(0)} ms, i.e. that validation is ${(((cpu('floor') - floorOnly) / cpu('floor')) * 100).toFixed(0)}% of the floor's CPU`,
