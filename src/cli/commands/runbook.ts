@@ -60,6 +60,7 @@ export const runbookCommand: CommandModule = {
         "Print the team's break-glass runbook (Markdown) from their config: who and how, alerts, revoke, rotation, report",
       )
       .option('--config <file>', 'breakglass config file (required)')
+      .addHelpText('after', '\nIAM actions needed:\n  none (reads the config file only; calls nothing)')
       .action(
         run(async (io: CliIO, o: { config?: string }) => {
           if (o.config === undefined) {
