@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../temp.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
@@ -33,7 +33,7 @@ const TRANSFORMER = {
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bg-render-input-'));
+  dir = tempDir('bg-render-input-');
   writeFileSync(join(dir, 'event.json'), JSON.stringify(EVENT));
   writeFileSync(join(dir, 'transformer.json'), JSON.stringify(TRANSFORMER));
 });

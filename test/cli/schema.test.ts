@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../temp.js';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaText } from '../../src/cli/commands/schema.js';
@@ -29,7 +29,7 @@ describe('breakglass schema', () => {
   });
 
   it('writes the schema with --out', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgschema-'));
+    const dir = tempDir('bgschema-');
     const io = captureIO(dir);
     expect(await runCli(['schema', '--out', 'x.json'], io)).toBe(0);
     expect(readFileSync(join(dir, 'x.json'), 'utf8')).toBe(await schemaText());

@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../temp.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -21,7 +21,7 @@ describe('breakglass synth', () => {
     let code: number;
     let io: ReturnType<typeof captureIO>;
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'bgsynth-'));
+      dir = tempDir('bgsynth-');
       io = captureIO(dir);
       code = await runCli(['synth', '--out', 'cdk.out'], io);
     }, 300_000);
@@ -49,7 +49,7 @@ describe('breakglass synth', () => {
   });
 
   it('prints JSON with --json', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgsynth-'));
+    const dir = tempDir('bgsynth-');
     writeFileSync(join(dir, 'bg.yaml'), SMALL);
     const io = captureIO(dir);
     expect(await runCli(['synth', '--config', 'bg.yaml', '--out', 'out', '--json'], io)).toBe(0);
@@ -62,7 +62,7 @@ describe('breakglass synth', () => {
   });
 
   it('rejects an invalid config with exit 2 and one line per problem', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgsynth-'));
+    const dir = tempDir('bgsynth-');
     writeFileSync(join(dir, 'bad.yaml'), "account: '1'\nregion: mars\nrole: { usernames: [alice] }\n");
     const io = captureIO(dir);
     expect(await runCli(['synth', '--config', 'bad.yaml', '--out', 'out'], io)).toBe(2);
@@ -74,7 +74,7 @@ describe('breakglass synth', () => {
   });
 
   it('rejects a construct-level problem at its config field with exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgsynth-'));
+    const dir = tempDir('bgsynth-');
     writeFileSync(join(dir, 'bg.yaml'), `${SMALL}  maxSessionDuration: 13\n`);
     const io = captureIO(dir);
     expect(await runCli(['synth', '--config', 'bg.yaml', '--out', 'out'], io)).toBe(2);
@@ -84,7 +84,7 @@ describe('breakglass synth', () => {
   });
 
   it('rejects a missing config file with exit 2', async () => {
-    const io = captureIO(mkdtempSync(join(tmpdir(), 'bgsynth-')));
+    const io = captureIO(tempDir('bgsynth-'));
     expect(await runCli(['synth', '--config', 'nope.yaml'], io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(/nope.yaml: <root>: cannot read the config file/);
   });

@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../temp.js';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Stack } from 'aws-cdk-lib';
@@ -148,14 +148,14 @@ describe('config file', () => {
   });
 
   it('rejects broken YAML with the line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgcfg-'));
+    const dir = tempDir('bgcfg-');
     const f = join(dir, 'bad.yaml');
     writeFileSync(f, 'account: "111122223333"\nrole: [unclosed\n');
     expect(() => loadConfigFile(f)).toThrow(/bad.yaml: line \d+: .*fix the YAML\/JSON syntax/);
   });
 
   it('reads JSON too', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgcfg-'));
+    const dir = tempDir('bgcfg-');
     const f = join(dir, 'bg.json');
     writeFileSync(f, JSON.stringify(minimal));
     expect(loadConfigFile(f)).toEqual(minimal);
