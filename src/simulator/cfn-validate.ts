@@ -213,7 +213,16 @@ export function startCfnValidation(): PendingCfnValidation {
   } catch (e) {
     return { validate: () => Promise.reject(e as Error), cancel: () => undefined };
   }
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modulePath } });
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modulePath } });
+  } catch (e) {
+    const error = new CfnValidatorUnavailableError(
+      `CloudFormation's validator could not start a worker thread (${(e as Error).message})`,
+      { cause: e },
+    );
+    return { validate: () => Promise.reject(error), cancel: () => undefined };
+  }
   worker.unref();
   return {
     validate(templates) {

@@ -189,6 +189,28 @@ describe('verify: unknown Region codes are bad input (exit 2)', () => {
   });
 });
 
+describe("verify: CloudFormation's validator in the loop", () => {
+  it('reports what CloudFormation would reject as a gap, exit 1', async () => {
+    const d = tempDir({ 'bg.yaml': config("regions: ['eu-west-1']") });
+    const app = join(d, 'cdk.out');
+    expect(await runCli(['synth', '--config', join(d, 'bg.yaml'), '--out', app], captureIO(d))).toBe(0);
+    const clean = await verify(['--app', app, '--regions', 'eu-west-1']);
+    expect(clean.out).toMatch(/checked by CloudFormation's validator: 0 error\(s\)/);
+    expect(clean.code).toBe(0);
+    // FifoTopic is a boolean in the AWS::SNS::Topic resource schema.
+    const path = join(app, 'BreakGlass.template.json');
+    const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources: Record<string, unknown> };
+    template.Resources['Extra'] = { Type: 'AWS::SNS::Topic', Properties: { FifoTopic: 'maybe' } };
+    writeFileSync(path, JSON.stringify(template));
+    const broken = await verify(['--app', app, '--regions', 'eu-west-1']);
+    expect(broken.out).toMatch(/✗ CloudFormation would reject this: BreakGlass: Extra: FifoTopic: .*boolean/);
+    expect(broken.out).toMatch(
+      / 0 gap\(s\); \d+ template\(s\) checked by CloudFormation's validator: [1-9]\d* error/,
+    );
+    expect(broken.code).toBe(1);
+  }, 120_000);
+});
+
 describe('verify with no source flag', () => {
   it('verifies ./cdk.out when the folder has one, and says so', async () => {
     const d = tempDir({ 'bg.yaml': config("regions: ['eu-west-1']") });
