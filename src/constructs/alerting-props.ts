@@ -8,7 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 /**
  * Alerting and action-logging options shared by `BreakGlassRole`, `BreakGlassUser`,
  * `BreakGlassLoginAlert` and `BreakGlassLogActions`. Prop names follow the awslabs construct
- * (seed 001) where it had one.
+ * (`aws-break-glass-role`) where it had one.
  */
 export interface BreakGlassAlertingOptions {
   /**
@@ -139,7 +139,7 @@ export interface WebhookAlertOptions {
 }
 
 /**
- * `<placeholder>` fields of alert messages. Seed 001's list (`username` … `result`) plus the fields
+ * `<placeholder>` fields of alert messages. The awslabs construct's list (`username` … `result`) plus the fields
  * an incident responder needs to tell the ways in apart. Each way in maps every name to the field
  * where its record keeps the value (see `alert-ways.ts`).
  */

@@ -68,7 +68,7 @@ export interface BreakGlassRoleProps extends BreakGlassAlertingOptions {
   readonly federatedRoleNames?: string[];
 
   /**
-   * IAM users of other accounts (cross-account break glass, seed 003). MFA is always required.
+   * IAM users of other accounts (cross-account break glass, as in the aws-samples cross-account break-glass example). MFA is always required.
    * @default - none
    */
   readonly trustedAccountUsers?: TrustedAccountUsers[];

@@ -27,7 +27,7 @@ export interface BreakGlassUserProps extends BreakGlassAlertingOptions {
 }
 
 /**
- * Break-glass IAM users for a security account (seed 003): console users with no credentials in
+ * Break-glass IAM users for a security account (the aws-samples cross-account break-glass pattern): console users with no credentials in
  * code, locked down to "manage your own password and MFA device" until they sign in with MFA,
  * after which they may only assume the listed break-glass roles. Every sign-in and role switch is
  * alerted through `BreakGlassMonitoring`.

@@ -33,7 +33,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { REASON_TAG_KEYS } from '../../engines/conventions.js';
 
-/** A person in another account (seed 003: break-glass IAM users in a security account). */
+/** A person in another account (break-glass IAM users in a security account). */
 export interface TrustedAccountUsersSpec {
   readonly account: string;
   readonly usernames: readonly string[];
