@@ -190,16 +190,27 @@ describe('verify: unknown Region codes are bad input (exit 2)', () => {
 });
 
 describe("verify: CloudFormation's validator in the loop", () => {
-  it('reports what CloudFormation would reject as a gap, exit 1', async () => {
+  it('reports what CloudFormation would reject as a gap (exit 1), its warnings on stderr (exit 0)', async () => {
     const d = tempDir({ 'bg.yaml': config("regions: ['eu-west-1']") });
     const app = join(d, 'cdk.out');
     expect(await runCli(['synth', '--config', join(d, 'bg.yaml'), '--out', app], captureIO(d))).toBe(0);
     const clean = await verify(['--app', app, '--regions', 'eu-west-1']);
     expect(clean.out).toMatch(/checked by CloudFormation's validator: 0 error\(s\)/);
     expect(clean.code).toBe(0);
-    // FifoTopic is a boolean in the AWS::SNS::Topic resource schema.
     const path = join(app, 'BreakGlass.template.json');
     const template = JSON.parse(readFileSync(path, 'utf8')) as { Resources: Record<string, unknown> };
+    // A warning (W3010, a hard-coded Availability Zone) is printed and does not make the exit code 1.
+    template.Resources['Volume'] = {
+      Type: 'AWS::EC2::Volume',
+      Properties: { AvailabilityZone: 'eu-west-1a', Size: 10 },
+    };
+    writeFileSync(path, JSON.stringify(template));
+    const warned = await verify(['--app', app, '--regions', 'eu-west-1']);
+    expect(warned.err).toMatch(
+      /^warning: CloudFormation's validator: BreakGlass: Volume: AvailabilityZone: .*\(W3010\)$/m,
+    );
+    expect(warned.code).toBe(0);
+    // FifoTopic is a boolean in the AWS::SNS::Topic resource schema: an error, a gap.
     template.Resources['Extra'] = { Type: 'AWS::SNS::Topic', Properties: { FifoTopic: 'maybe' } };
     writeFileSync(path, JSON.stringify(template));
     const broken = await verify(['--app', app, '--regions', 'eu-west-1']);
