@@ -63,7 +63,7 @@ describe('breakglass assume: MFA prompt on a pseudo-terminal (tmux)', () => {
   });
 
   /** Starts `breakglass assume` in a new tmux session; returns the files it writes. */
-  function start(name: string): { out: string; rc: string; stty: string } {
+  function start(name: string, redirect = ''): { out: string; rc: string; stty: string } {
     const out = join(dir, `${name}.out`);
     const rc = join(dir, `${name}.rc`);
     const stty = join(dir, `${name}.stty`);
@@ -75,7 +75,7 @@ describe('breakglass assume: MFA prompt on a pseudo-terminal (tmux)', () => {
         `export HOME=${JSON.stringify(dir)} AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null`,
         'export AWS_ACCESS_KEY_ID=AKIAPTYTESTCALLER001 AWS_SECRET_ACCESS_KEY=callersecret AWS_REGION=eu-west-1',
         `export AWS_ENDPOINT_URL_STS=${endpoint}`,
-        `${JSON.stringify(process.execPath)} --import tsx src/cli/bin.ts assume --role ${ROLE} --reason "INC-1 pty" --mfa-serial ${MFA} --output credential-process > ${JSON.stringify(out)}`,
+        `${JSON.stringify(process.execPath)} --import tsx src/cli/bin.ts assume --role ${ROLE} --reason "INC-1 pty" --mfa-serial ${MFA} --output credential-process > ${JSON.stringify(out)} ${redirect}`,
         `echo $? > ${JSON.stringify(rc)}.tmp && mv ${JSON.stringify(rc)}.tmp ${JSON.stringify(rc)}`,
         `stty -a > ${JSON.stringify(stty)}`,
         'sleep 60',
@@ -114,6 +114,26 @@ describe('breakglass assume: MFA prompt on a pseudo-terminal (tmux)', () => {
     expect(JSON.parse(readFileSync(f.out, 'utf8'))).toMatchObject({ Version: 1, SessionToken: 'ptytoken' });
     expect(pane('typed')).not.toContain('123456');
     expect(pane('typed')).not.toContain('ptysecret');
+  }, 60_000);
+
+  it('asks on the controlling terminal when stderr is captured and stdin is not a terminal (credential_process)', async () => {
+    const err = join(dir, 'captured.err');
+    const f = start('captured', `2> ${JSON.stringify(err)} < /dev/null`);
+    await waitFor(() => pane('captured').includes('MFA code for'), 'the MFA prompt on /dev/tty');
+    tmux('send-keys', '-t', 'captured', '-l', '654321');
+    await sleep(300);
+    expect(pane('captured')).not.toContain('654321');
+    tmux('send-keys', '-t', 'captured', 'Enter');
+    await waitFor(() => existsSync(f.rc), 'the command to end');
+    expect(readFileSync(f.rc, 'utf8').trim()).toBe('0');
+    expect(
+      calls
+        .filter((c) => c.get('Action') === 'AssumeRole')
+        .at(-1)
+        ?.get('TokenCode'),
+    ).toBe('654321');
+    expect(readFileSync(err, 'utf8')).not.toContain('MFA code for');
+    expect(JSON.parse(readFileSync(f.out, 'utf8'))).toMatchObject({ Version: 1 });
   }, 60_000);
 
   it('exits cleanly on Ctrl-C: exit 130, one line, echo restored, nothing assumed', async () => {

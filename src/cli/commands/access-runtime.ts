@@ -5,6 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { ReadStream } from 'node:tty';
 import type { AccessPorts } from '../aws/ports.js';
 import { readHidden } from '../prompt.js';
 
@@ -12,7 +14,7 @@ export interface AccessRuntime {
   readonly ports: AccessPorts;
   readonly now: () => Date;
   readonly sleep: (ms: number) => Promise<void>;
-  /** True when a person can be asked (stdin and stderr are terminals). */
+  /** True when a person can be asked (stdin and stderr are terminals, or there is a controlling terminal). */
   readonly canPrompt: () => boolean;
   /** Hidden input on the terminal; rejects with PromptCancelled on Ctrl-C. */
   readonly promptHidden: (question: string, what: string) => Promise<string>;
@@ -39,15 +41,59 @@ export function realExec(
 }
 
 /** The real runtime; the AWS SDK is imported here, when an access command runs (not for --help). */
+/**
+ * The terminal to ask on: stdin/stderr when both are terminals, else the controlling terminal
+ * (`/dev/tty`) — the AWS CLI runs a `credential_process` with stderr captured, so the prompt must go
+ * to the terminal itself. Undefined when there is no terminal at all.
+ */
+function openTerminal(): { input: ReadStream; write: (s: string) => void; close: () => void } | undefined {
+  if (process.stdin.isTTY && process.stderr.isTTY) {
+    return {
+      input: process.stdin as ReadStream,
+      write: (s) => process.stderr.write(s),
+      close: () => undefined,
+    };
+  }
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'r+');
+  } catch {
+    return undefined;
+  }
+  const input = new ReadStream(fd);
+  return {
+    input,
+    write: (s) => writeSync(fd, s),
+    close: () => input.destroy(),
+  };
+}
+
+function terminalAvailable(): boolean {
+  if (process.stdin.isTTY && process.stderr.isTTY) return true;
+  try {
+    closeSync(openSync('/dev/tty', 'r+'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function realAccessRuntime(): Promise<AccessRuntime> {
   const { sdkAccessPorts } = await import('../aws/sdk-ports.js');
   return {
     ports: sdkAccessPorts(),
     now: () => new Date(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    canPrompt: () => Boolean(process.stdin.isTTY && process.stderr.isTTY),
-    promptHidden: (question, what) =>
-      readHidden(question, { input: process.stdin, write: (s) => process.stderr.write(s) }, what),
+    canPrompt: terminalAvailable,
+    promptHidden: async (question, what) => {
+      const t = openTerminal();
+      if (!t) throw new Error('no terminal to prompt on');
+      try {
+        return await readHidden(question, { input: t.input, write: t.write }, what);
+      } finally {
+        t.close();
+      }
+    },
     exec: realExec,
     randomId: () => randomBytes(5).readUIntBE(0, 5).toString(36).padStart(8, '0'),
     env: process.env,
