@@ -68,8 +68,8 @@ describe('breakglass synth', () => {
     expect(await runCli(['synth', '--config', 'bad.yaml', '--out', 'out'], io)).toBe(2);
     const lines = io.stderr.join('\n').split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^error: .*bad.yaml: account: .*\(got "1"\)$/);
-    expect(lines[1]).toMatch(/bad.yaml: region: .*\(got "mars"\)$/);
+    expect(lines[0]).toMatch(/^error: .*bad.yaml:1: account: .*\(got "1"\)$/);
+    expect(lines[1]).toMatch(/bad.yaml:2: region: .*\(got "mars"\)$/);
     expect(io.stdout).toEqual([]);
   });
 

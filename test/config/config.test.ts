@@ -154,6 +154,32 @@ describe('config file', () => {
     expect(() => loadConfigFile(f)).toThrow(/bad.yaml: line \d+: .*fix the YAML\/JSON syntax/);
   });
 
+  it('reports every problem of a file at once, each with its line', () => {
+    const dir = tempDir('bgcfg-');
+    const f = join(dir, 'bg.yaml');
+    writeFileSync(f, 'account: 011122223333\nregion: mars\nrole:\n  usernames: [alice]\n  bogus: 1\n');
+    let message = '';
+    try {
+      loadConfigFile(f);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      `${f}:1: account: expected a string; quote it: '011122223333' — YAML reads 011122223333 as a number and drops the leading zero (got 11122223333)`,
+      expect.stringMatching(new RegExp(`^${f}:2: region: .*\\(got "mars"\\)$`)),
+      expect.stringMatching(new RegExp(`^${f}:5: role.bogus: unknown field; .*\\(got 1\\)$`)),
+    ]);
+  });
+
+  it('reports an unclosed quote on the line it opens', () => {
+    const dir = tempDir('bgcfg-');
+    const f = join(dir, 'bg.yaml');
+    writeFileSync(f, "region: eu-west-1\naccount: '111122223333\nrole:\n  usernames: [alice]\n");
+    expect(() => loadConfigFile(f)).toThrow(
+      /bg.yaml: line 2: a quoted value opened here is never closed; add the closing quote/,
+    );
+  });
+
   it('reads JSON too', () => {
     const dir = tempDir('bgcfg-');
     const f = join(dir, 'bg.json');
