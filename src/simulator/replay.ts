@@ -184,9 +184,13 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
         continue;
       }
       if (readOnlyFiltered && rule.state !== 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') {
+        // The pattern asks for this read-only call but the state drops it: a broken hop, not a choice (a
+        // rule meant for writes only says so in its pattern, `readOnly: [false]`).
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html
         misses.push({
           ruleArn: rule.arn,
-          reason: `read-only ${record?.eventName} reaches only rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (rule is ${rule.state})`,
+          reason: `rule state: rule ${rule.name} matches read-only ${record?.eventName}, but read-only management events reach only rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (rule is ${rule.state}); set that state, or add readOnly: [false] to the pattern if reads are meant to be left out (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html)`,
+          hop: 'rule state',
         });
         continue;
       }

@@ -274,6 +274,44 @@ describe('hops: SNS topic targets', () => {
   });
 });
 
+describe('hops: rule state', () => {
+  const read: EventBridgeEvent = {
+    ...EVENT,
+    detail: {
+      eventVersion: '1.08',
+      eventTime: '2024-05-01T10:00:00Z',
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'DescribeInstances',
+      awsRegion: REGION,
+      sourceIPAddress: '198.51.100.7',
+      userAgent: 'aws-cli/2.15',
+      readOnly: true,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: ACCOUNT,
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT },
+    },
+  };
+  it('fails a rule whose pattern matches a read-only call but whose state (ENABLED) drops it', () => {
+    const { problems } = replay({ ...topicResources(), ...ruleWith(SNS) }, read);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^rule state: rule \S+ matches read-only DescribeInstances, but read-only management events reach only rules in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS/,
+      ),
+    ]);
+  });
+
+  it('accepts a rule that leaves reads out in its pattern, and one in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', () => {
+    const writesOnly = { EventPattern: { source: ['test.source'], detail: { readOnly: [false] } } };
+    expect(replay({ ...topicResources(), ...ruleWith(SNS, writesOnly) }, read).problems).toEqual([]);
+    const all = replay(
+      { ...topicResources(), ...ruleWith(SNS, { State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' }) },
+      read,
+    );
+    expect([all.problems, all.result.deliveries.length]).toEqual([[], 1]);
+  });
+});
+
 describe('hops: queue, Lambda and log group targets', () => {
   it('delivers to a queue whose policy lets this rule send, but a queue is not a person', () => {
     const { result, problems } = replay({

@@ -1,6 +1,7 @@
 /** A hop between "a rule matched" and "a person was told", and how a broken one is reported. */
 
 export type HopName =
+  | 'rule state'
   | 'target Region'
   | 'topic policy'
   | 'key policy'
