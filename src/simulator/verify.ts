@@ -483,7 +483,9 @@ function observe(model: SystemModel, a: Attempt): Observed {
   const { deliveries, misses } = replayed;
   const logged = deliveries.some(isLog);
   let notLoggedByConfiguration = false;
-  if (a.expectLog && !logged && typeof a.record.readOnly === 'boolean') {
+  // A rule whose pattern wants the call but whose state drops it is a broken hop, not a choice.
+  const droppedByState = misses.some((m) => m.hop === 'rule state');
+  if (a.expectLog && !logged && !droppedByState && typeof a.record.readOnly === 'boolean') {
     // Logging by CloudTrail's readOnly (logActions 'read' / 'write') is the user's choice: the same call
     // the other way round being logged shows the log is there and leaves this kind out on purpose.
     const flipped = { ...a.record, readOnly: !a.record.readOnly };
@@ -502,8 +504,7 @@ function observe(model: SystemModel, a: Attempt): Observed {
 function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
   const denied = a.trust === 'ExplicitDeny' || a.trust === 'ImplicitDeny';
   const problems: string[] = [];
-  if (a.expectAlert && !o.alerted && !(denied && !watched))
-    problems.push('no alert reached a person');
+  if (a.expectAlert && !o.alerted && !(denied && !watched)) problems.push('no alert reached a person');
   if (a.expectLog && !o.logged && !o.notLoggedByConfiguration) problems.push('the action was not logged');
   if (a.expectDenied && a.trust === 'Allow')
     problems.push(`the trust policy lets ${a.actor} ${a.principal} in`);
