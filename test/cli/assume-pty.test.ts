@@ -72,7 +72,8 @@ describe('breakglass assume: MFA prompt on a pseudo-terminal (tmux)', () => {
       script,
       [
         `cd ${JSON.stringify(ROOT)}`,
-        `export HOME=${JSON.stringify(dir)} AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null`,
+        // TMPDIR too: tsx keeps its cache there, and the test's temp dir is removed afterwards.
+        `export HOME=${JSON.stringify(dir)} TMPDIR=${JSON.stringify(dir)} AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null`,
         'export AWS_ACCESS_KEY_ID=AKIAPTYTESTCALLER001 AWS_SECRET_ACCESS_KEY=callersecret AWS_REGION=eu-west-1',
         `export AWS_ENDPOINT_URL_STS=${endpoint}`,
         `${JSON.stringify(process.execPath)} --import tsx src/cli/bin.ts assume --role ${ROLE} --reason "INC-1 pty" --mfa-serial ${MFA} --output credential-process > ${JSON.stringify(out)} ${redirect}`,
