@@ -45,7 +45,7 @@ describe.each(configs)('example %s', (file) => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bg-cfnval-'));
     assembly = synthesizeConfig(loadConfigFile(join(EXAMPLES, file)), dir);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('has 0 errors and 0 warnings from @aws/cloudformation-validate in every template', () => {

@@ -83,7 +83,7 @@ describe('the bundled example: alert delivery hops', () => {
         JSON.parse(readFileSync(join(dir, f), 'utf8')) as Template,
       );
     }
-  }, 120_000);
+  }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const main = () => templates.get('BreakGlass') as Template;

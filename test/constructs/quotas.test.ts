@@ -18,13 +18,15 @@ import {
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 
-function monitored(props: Partial<BreakGlassMonitoringProps>): Stack {
+function monitored(
+  props: Partial<BreakGlassMonitoringProps> | ((s: Stack) => Partial<BreakGlassMonitoringProps>),
+): Stack {
   const app = new App();
   const stack = new Stack(app, 'Main', { env: ENV });
   new BreakGlassMonitoring(stack, 'M', {
     roles: [iam.Role.fromRoleName(stack, 'R', 'BreakGlass')],
     regions: ['eu-west-1'],
-    ...props,
+    ...(typeof props === 'function' ? props(stack) : props),
   });
   app.synth();
   return stack;
@@ -39,21 +41,21 @@ function problems(build: (s: Stack) => void): string[] {
 describe('deploy-time quotas checked at synth', () => {
   it('rejects more alert channels than the 5 targets EventBridge allows per rule', () => {
     expect(() =>
-      monitored({
+      monitored((stack) => ({
         loginAlertEmails: ['a@example.com'],
         alertTopics: [1, 2, 3, 4, 5].map((i) =>
-          sns.Topic.fromTopicArn(new Stack(), `T${i}`, `arn:aws:sns:eu-west-1:111122223333:t${i}`),
+          sns.Topic.fromTopicArn(stack, `T${i}`, `arn:aws:sns:eu-west-1:111122223333:t${i}`),
         ),
-      }),
+      })),
     ).toThrow(/alertTopics: 6 alert channels .* but EventBridge allows 5 targets per rule/);
   });
 
   it('stays quiet at 5 targets', () => {
-    const stack = monitored({
+    const stack = monitored((s) => ({
       alertTopics: [1, 2, 3, 4].map((i) =>
-        sns.Topic.fromTopicArn(new Stack(), `T${i}`, `arn:aws:sns:eu-west-1:111122223333:t${i}`),
+        sns.Topic.fromTopicArn(s, `T${i}`, `arn:aws:sns:eu-west-1:111122223333:t${i}`),
       ),
-    });
+    }));
     Annotations.fromStack(stack).hasNoError('*', Match.stringLikeRegexp('targets'));
   });
 
