@@ -57,7 +57,7 @@ describe('deploy-time quotas checked at synth', () => {
       ),
     }));
     Annotations.fromStack(stack).hasNoError('*', Match.stringLikeRegexp('targets'));
-  });
+  }, 180_000);
 
   it('reports an alert message whose input template exceeds 8,192 characters', () => {
     const stack = monitored({ message: `<username> ${'x'.repeat(8200)}` });
