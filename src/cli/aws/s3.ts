@@ -45,7 +45,8 @@ export function makeS3Client(o: S3ClientOptions): S3Client {
 }
 
 export class S3TrailSource implements TrailSource {
-  private tempDir: string | undefined;
+  /** One folder for the whole run: a promise, so that concurrent first fetches share it (no leaked folders). */
+  private tempDir: Promise<string> | undefined;
   constructor(
     private readonly client: S3Client,
     private readonly location: S3Location,
@@ -71,9 +72,9 @@ export class S3TrailSource implements TrailSource {
   }
 
   async fetch(obj: TrailObject): Promise<LocalCopy> {
-    this.tempDir ??= await mkdtemp(join(tmpdir(), 'breakglass-s3-'));
+    const dir = await (this.tempDir ??= mkdtemp(join(tmpdir(), 'breakglass-s3-')));
     const key = obj.name.slice(`s3://${this.location.bucket}/`.length);
-    const file = join(this.tempDir, key.replace(/[^\w.-]+/g, '_'));
+    const file = join(dir, key.replace(/[^\w.-]+/g, '_'));
     try {
       const res = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
       const body = res.Body;
@@ -88,6 +89,8 @@ export class S3TrailSource implements TrailSource {
   }
 
   async close(): Promise<void> {
-    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
+    const dir = await this.tempDir?.catch(() => undefined);
+    this.tempDir = undefined;
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
