@@ -8,6 +8,7 @@ import { runCli } from '../../src/cli/program.js';
 import { reportDeps } from '../../src/cli/commands/report.js';
 import type { AthenaPort } from '../../src/report/athena.js';
 import { captureIO } from './capture.js';
+import { tempDir } from '../temp.js';
 import { CHAINED_ROLE, STRATUS_ROLE, writeTrailTree, type TrailTree } from '../report/helpers.js';
 
 interface ReportJson {
@@ -231,7 +232,7 @@ describe('breakglass report (s3:// through a loopback S3 server)', () => {
       port: 0,
       address: '127.0.0.1',
       silent: true,
-      directory: mkdtempSync(join(tmpdir(), 'bg-s3rver-')),
+      directory: tempDir('bg-s3rver-'),
       configureBuckets: [{ name: 'trail-bucket', configs: [] }],
     });
     const info = await server.run();

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { principalsFromApp, principalsOfConfig } from '../../src/report/principals.js';
+import { tempDir } from '../temp.js';
 
 describe('principalsOfConfig', () => {
   it('derives the role in every account and the break-glass IAM users, not the people allowed to assume', () => {
@@ -36,7 +36,7 @@ describe('principalsOfConfig', () => {
 
 describe('principalsFromApp', () => {
   it('finds roles tagged breakglass:role=true with an explicit RoleName, in the stack account', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bg-app-'));
+    const dir = tempDir('bg-app-');
     writeFileSync(
       join(dir, 'manifest.json'),
       JSON.stringify({
@@ -76,7 +76,7 @@ describe('principalsFromApp', () => {
   });
 
   it('rejects a folder that is not a cloud assembly', async () => {
-    await expect(principalsFromApp(mkdtempSync(join(tmpdir(), 'bg-empty-')))).rejects.toThrow(
+    await expect(principalsFromApp(tempDir('bg-empty-'))).rejects.toThrow(
       /--app: .* is not a cloud assembly/,
     );
   });
