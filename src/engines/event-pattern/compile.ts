@@ -154,11 +154,34 @@ function parseSource(pattern: unknown): unknown {
 export function compilePattern(pattern: unknown): CompiledPattern {
   const subRules: SubRule[] = parsePattern(parseSource(pattern));
   const compiled = subRules.map(compileSubRule);
+  const only = compiled[0] as SubRuleMatcher;
+  const matchesWith: SubRuleMatcher =
+    compiled.length === 1 ? only : (event, dotted) => compiled.some((r) => r(event, dotted));
   const matches =
     compiled.length === 1
-      ? (compiled[0] as (event: unknown) => boolean)
-      : (event: unknown) => compiled.some((r) => r(event));
-  return { source: pattern, matches };
+      ? (event: unknown) => only(event, true)
+      : (event: unknown) => matchesWith(event, true);
+  const result: CompiledPattern = { source: pattern, matches };
+  internals.set(result, { subRules, matchesWith });
+  return result;
+}
+
+type SubRuleMatcher = (event: unknown, dotted: boolean) => boolean;
+
+/** What a rule set needs from a compiled pattern beyond `matches`. */
+export interface PatternInternals {
+  readonly subRules: readonly SubRule[];
+  /** `matches`, told whether the event may hold dotted keys on the pattern's paths (paths.ts). */
+  readonly matchesWith: SubRuleMatcher;
+}
+
+const internals = new WeakMap<CompiledPattern, PatternInternals>();
+
+/** The internals of a pattern compiled here (compilePattern / compilePatternCached). */
+export function internalsOf(p: CompiledPattern): PatternInternals {
+  const i = internals.get(p);
+  if (!i) throw new TypeError('internalsOf: not a pattern compiled by compilePattern');
+  return i;
 }
 
 /** Cheap, selective conditions first: exact-value tests on short paths (source, detail-type, eventName). */
@@ -174,13 +197,14 @@ function rank(c: CompiledCondition): number {
  * condition stands alone, so they run cheapest-first; from the first one that does, the full
  * matcher takes over in event-ruler's key order (which decides `{"exists": false}` inside arrays).
  */
-function compileSubRule(rule: SubRule): (event: unknown) => boolean {
+function compileSubRule(rule: SubRule): SubRuleMatcher {
   const ordered = rule.map(compileCondition);
   const byCost = ordered
     .map((c, i) => ({ c, i }))
     .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
     .map((x) => x.c);
-  return (event) => typeof event === 'object' && event !== null && matchFlat(byCost, ordered, event);
+  return (event, dotted) =>
+    typeof event === 'object' && event !== null && matchFlat(byCost, ordered, event, dotted);
 }
 
 /** The conditions of each sub-rule, compiled, in key order (for explanations and tests). */

@@ -59,13 +59,20 @@ function isLeaf(v: unknown): boolean {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
-/** A leaf and its array membership: flat pairs (array id, element index), innermost first. */
-export interface Leaf {
-  readonly v: unknown;
-  readonly m: readonly number[];
+/**
+ * Where a leaf sits: the chain of (array id, index) pairs from the leaf up to the root; null = not
+ * in any array. A linked list, so descending one array level is O(1) however deep the nesting.
+ */
+export interface Membership {
+  readonly id: number;
+  readonly idx: number;
+  readonly parent: Membership | null;
 }
 
-const NONE: readonly number[] = [];
+export interface Leaf {
+  readonly v: unknown;
+  readonly m: Membership | null;
+}
 
 /**
  * Every leaf at the condition's dotted path, with array memberships (array ids from `ids`). Iterative.
@@ -74,16 +81,18 @@ const NONE: readonly number[] = [];
 export function collect(root: unknown, c: CompiledCondition, ids: Map<unknown, number>): Leaf[] {
   const { segments, alts } = c;
   const out: Leaf[] = [];
-  const stack: { node: unknown; i: number; m: readonly number[] }[] = [{ node: root, i: 0, m: NONE }];
+  const stack: { node: unknown; i: number; m: Membership | null }[] = [{ node: root, i: 0, m: null }];
   while (stack.length > 0) {
-    const { node, i, m } = stack.pop() as { node: unknown; i: number; m: readonly number[] };
+    const { node, i, m } = stack.pop() as { node: unknown; i: number; m: Membership | null };
     if (Array.isArray(node)) {
       let id = ids.get(node);
       if (id === undefined) {
         id = ids.size;
         ids.set(node, id);
       }
-      for (let k = node.length - 1; k >= 0; k--) stack.push({ node: node[k], i, m: [id, k, ...m] });
+      for (let k = node.length - 1; k >= 0; k--) {
+        stack.push({ node: node[k], i, m: { id, idx: k, parent: m } });
+      }
       continue;
     }
     if (i === segments.length) {
@@ -106,10 +115,37 @@ export function collect(root: unknown, c: CompiledCondition, ids: Map<unknown, n
 }
 
 /**
+ * True when some object on the condition's path, up to level `depth`, holds a dotted key that
+ * continues the path (`{"detail.state": …}` for `detail.state.status`): then the path has another
+ * route and only `matchGeneral` sees every leaf.
+ */
+function hasDottedRoute(event: unknown, c: CompiledCondition, depth: number): boolean {
+  const { segments, alts } = c;
+  let node: unknown = event;
+  for (let j = 0; j <= depth && j < segments.length; j++) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return false;
+    const longer = alts[j];
+    if (longer !== undefined) {
+      for (let k = 0; k < longer.length; k++) {
+        if ((node as Record<string, unknown>)[longer[k] as string] !== undefined) return true;
+      }
+    }
+    node = (node as Record<string, unknown>)[segments[j] as string];
+  }
+  return false;
+}
+
+/**
  * The common case, inlined: walk each condition's path (cheapest condition first) while it crosses
- * no array and no dotted event key; from the first one that does, hand over to `matchGeneral` with
- * the conditions in key order (same result). Without arrays every condition is independent of the
- * others, so the order of `byCost` cannot change the answer.
+ * no array; from the first one that does, hand over to `matchGeneral` with the conditions in key
+ * order (same result). Without arrays every condition is independent of the others, so the order of
+ * `byCost` cannot change the answer.
+ *
+ * Dotted event keys are looked for only where they could change the answer: when a condition is
+ * about to fail (or an `{"exists": false}` about to hold) because its path has no (matching) leaf.
+ * A leaf found on the plain path that satisfies the condition decides it whatever else exists.
+ * `dotted: false` says the caller has checked the event has no such keys on these paths
+ * (paths.ts), so the lookups are skipped.
  *
  * Plain property reads are safe for inherited names: `constructor`, `toString`, … resolve to
  * functions (never a leaf) and `__proto__` to an object whose own properties are functions, so they
@@ -119,39 +155,36 @@ export function matchFlat(
   byCost: readonly CompiledCondition[],
   ordered: readonly CompiledCondition[],
   event: unknown,
+  dotted: boolean,
 ): boolean {
   for (let i = 0; i < byCost.length; i++) {
     const c = byCost[i] as CompiledCondition;
     const segments = c.segments;
-    const alts = c.alts;
     let node: unknown = event;
-    for (let j = 0; j < segments.length; j++) {
+    let j = 0;
+    for (; j < segments.length; j++) {
       if (typeof node !== 'object' || node === null) {
         node = undefined;
         break;
       }
       if (Array.isArray(node)) return matchGeneral(ordered, event);
-      const longer = alts[j];
-      if (longer !== undefined) {
-        for (let k = 0; k < longer.length; k++) {
-          if ((node as Record<string, unknown>)[longer[k] as string] !== undefined) {
-            return matchGeneral(ordered, event);
-          }
-        }
-      }
       node = (node as Record<string, unknown>)[segments[j] as string];
       if (node === undefined) break;
     }
-    if (node === undefined || typeof node === 'function') {
-      if (c.absent) continue;
-      return false;
-    }
-    if (typeof node === 'object' && node !== null) {
+    let leaf = true;
+    if (node === undefined || typeof node === 'function') leaf = false;
+    else if (typeof node === 'object' && node !== null) {
       if (Array.isArray(node)) return matchGeneral(ordered, event);
-      if (c.absent) continue;
-      return false;
+      leaf = false;
     }
-    if (c.exact1 !== undefined ? node === c.exact1 : !c.onlyAbsent && c.test(node)) continue;
+    if (leaf) {
+      if (c.exact1 !== undefined ? node === c.exact1 : !c.onlyAbsent && c.test(node)) continue;
+      // A leaf outside arrays is consistent with everything: exists false fails whatever else exists.
+      if (c.onlyAbsent) return false;
+    }
+    // No (matching) leaf on the plain path: decided unless a dotted key opens another route.
+    if (dotted && segments.length > 1 && hasDottedRoute(event, c, j)) return matchGeneral(ordered, event);
+    if (!leaf && c.absent) continue;
     return false;
   }
   return true;
@@ -161,19 +194,19 @@ export function matchFlat(
 type Chosen = ReadonlyMap<number, number>;
 const EMPTY: Chosen = new Map();
 
-function consistent(chosen: Chosen, m: readonly number[]): boolean {
+function consistent(chosen: Chosen, m: Membership | null): boolean {
   if (chosen.size === 0) return true;
-  for (let k = 0; k < m.length; k += 2) {
-    const idx = chosen.get(m[k] as number);
-    if (idx !== undefined && idx !== m[k + 1]) return false;
+  for (let n = m; n !== null; n = n.parent) {
+    const idx = chosen.get(n.id);
+    if (idx !== undefined && idx !== n.idx) return false;
   }
   return true;
 }
 
-function choose(chosen: Chosen, m: readonly number[]): Chosen {
-  if (m.length === 0) return chosen;
+function choose(chosen: Chosen, m: Membership | null): Chosen {
+  if (m === null) return chosen;
   const out = new Map(chosen);
-  for (let k = 0; k < m.length; k += 2) out.set(m[k] as number, m[k + 1] as number);
+  for (let n: Membership | null = m; n !== null; n = n.parent) out.set(n.id, n.idx);
   return out;
 }
 
@@ -197,8 +230,7 @@ export function matchGeneral(rule: readonly CompiledCondition[], event: unknown)
   future[n] = acc;
   for (let i = n - 1; i >= 0; i--) {
     acc = new Set(acc);
-    for (const leaf of leaves[i] as Leaf[])
-      for (let k = 0; k < leaf.m.length; k += 2) acc.add(leaf.m[k] as number);
+    for (const leaf of leaves[i] as Leaf[]) for (let n = leaf.m; n !== null; n = n.parent) acc.add(n.id);
     future[i] = acc;
   }
   const failed = new Set<string>();
@@ -229,7 +261,7 @@ export function matchGeneral(rule: readonly CompiledCondition[], event: unknown)
       if (!consistent(chosen, leaf.m)) continue;
       anyConsistent = true;
       if (c.onlyAbsent) break;
-      if (leaf.m.length === 0) {
+      if (leaf.m === null) {
         // Leaves outside arrays leave the choices unchanged: one success decides for all of them.
         if (triedOutside || !c.test(leaf.v)) continue;
         triedOutside = true;

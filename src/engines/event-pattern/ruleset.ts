@@ -1,7 +1,7 @@
-import { compilePatternCached, type CompiledPattern } from './compile.js';
+import { compilePatternCached, internalsOf, type PatternInternals } from './compile.js';
 import { altsOf } from './match.js';
 import type { SubRule } from './model.js';
-import { parsePattern } from './validate.js';
+import { addPath, emptyTrie, hasDottedKeyOnPaths } from './paths.js';
 
 /**
  * Many patterns matched against one event at a time, as a bus matches all its rules.
@@ -11,6 +11,10 @@ import { parsePattern } from './validate.js';
  * is indexed under those strings, and only looked at when the event has one of them there. The index
  * is a necessary condition only — every candidate is then tested with its full compiled pattern — so
  * the result is exactly `patterns.filter((p) => p.matches(event))`.
+ *
+ * Dotted event keys (`{"detail.eventName": …}`) are looked for once per event along the union of
+ * the patterns' paths; only when one is there do the index and the matchers take the slower routes
+ * that see them.
  */
 export interface CompiledRuleSet {
   /** Indices (ascending) of the patterns that match `event`. */
@@ -27,21 +31,33 @@ interface Gate {
 /** Fields tried as gates, most selective first. */
 const GATE_KEYS = ['detail.eventName', 'detail.eventSource', 'source', 'detail-type'];
 
-function gateOf(subRules: readonly SubRule[]): Gate | undefined {
-  for (const key of GATE_KEYS) {
-    const values = new Set<string>();
-    let segments: readonly string[] | undefined;
-    let ok = subRules.length > 0;
-    for (const rule of subRules) {
-      const c = rule.find((x) => x.key === key);
-      if (!c || c.absent || c.matchers.length === 0 || !c.matchers.every((m) => m.kind === 'exact-string')) {
-        ok = false;
-        break;
-      }
-      segments = c.segments;
-      for (const m of c.matchers) if (m.kind === 'exact-string') values.add(m.value);
+function gateOn(subRules: readonly SubRule[], key: string): Gate | undefined {
+  const values = new Set<string>();
+  let segments: readonly string[] | undefined;
+  for (const rule of subRules) {
+    const c = rule.find((x) => x.key === key);
+    if (!c || c.absent || c.matchers.length === 0 || !c.matchers.every((m) => m.kind === 'exact-string')) {
+      return undefined;
     }
-    if (ok && segments) return { key, segments, values };
+    segments = c.segments;
+    for (const m of c.matchers) if (m.kind === 'exact-string') values.add(m.value);
+  }
+  return segments ? { key, segments, values } : undefined;
+}
+
+/**
+ * The field to index a pattern under: the first of GATE_KEYS every branch requires to be one of a
+ * few exact strings, else any other such field (the role ARN of an action-logging rule).
+ */
+function gateOf(subRules: readonly SubRule[]): Gate | undefined {
+  if (subRules.length === 0) return undefined;
+  for (const key of GATE_KEYS) {
+    const g = gateOn(subRules, key);
+    if (g) return g;
+  }
+  for (const c of subRules[0] as SubRule) {
+    const g = gateOn(subRules, c.key);
+    if (g) return g;
   }
   return undefined;
 }
@@ -56,12 +72,13 @@ function leafAt(
   event: unknown,
   segments: readonly string[],
   alts: readonly (readonly string[] | undefined)[],
+  dotted: boolean,
 ): string | undefined | typeof ANY {
   let node: unknown = event;
   for (let j = 0; j < segments.length; j++) {
     if (Array.isArray(node)) return ANY;
     if (typeof node !== 'object' || node === null) return undefined;
-    const longer = alts[j];
+    const longer = dotted ? alts[j] : undefined;
     if (longer) for (const k of longer) if ((node as Record<string, unknown>)[k] !== undefined) return ANY;
     node = (node as Record<string, unknown>)[segments[j] as string];
   }
@@ -71,7 +88,10 @@ function leafAt(
 
 /** Compiles `patterns` (objects or JSON text); throws `PatternError` for the first invalid one. */
 export function compileRuleSet(patterns: readonly unknown[]): CompiledRuleSet {
-  const compiled: CompiledPattern[] = patterns.map((p) => compilePatternCached(p));
+  const compiled: PatternInternals[] = patterns.map((p) => internalsOf(compilePatternCached(p)));
+  const trie = emptyTrie();
+  for (const c of compiled)
+    for (const rule of c.subRules) for (const cond of rule) addPath(trie, cond.segments);
   const ungated: number[] = [];
   const groups = new Map<
     string,
@@ -82,8 +102,8 @@ export function compileRuleSet(patterns: readonly unknown[]): CompiledRuleSet {
       byValue: Map<string, number[]>;
     }
   >();
-  patterns.forEach((p, i) => {
-    const gate = gateOf(parsePattern(typeof p === 'string' ? (JSON.parse(p) as unknown) : p));
+  compiled.forEach((p, i) => {
+    const gate = gateOf(p.subRules);
     if (!gate) {
       ungated.push(i);
       return;
@@ -105,12 +125,13 @@ export function compileRuleSet(patterns: readonly unknown[]): CompiledRuleSet {
     size: compiled.length,
     matching(event: unknown): number[] {
       const out: number[] = [];
+      const dotted = hasDottedKeyOnPaths(event, trie);
       const test = (i: number) => {
-        if ((compiled[i] as CompiledPattern).matches(event)) out.push(i);
+        if ((compiled[i] as PatternInternals).matchesWith(event, dotted)) out.push(i);
       };
       ungated.forEach(test);
       for (const g of groupList) {
-        const leaf = leafAt(event, g.segments, g.alts);
+        const leaf = leafAt(event, g.segments, g.alts, dotted);
         if (leaf === ANY) g.all.forEach(test);
         else if (leaf !== undefined) g.byValue.get(leaf)?.forEach(test);
       }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { BreakGlassError } from '../../../src/engines/errors.js';
+import { MatchLimitError } from '../../../src/engines/event-pattern/errors.js';
 import { PatternError, compilePattern, validatePattern } from '../../../src/engines/event-pattern/index.js';
+import { MAX_MATCH_STEPS } from '../../../src/engines/event-pattern/match.js';
+
+/** `arrays` independent arrays of `size` objects {x: "v", y: "w"}, plus `z`: `size` objects {q: "other"}. */
+function manyArrays(arrays: number, size: number): Record<string, unknown> {
+  const names = 'abcdefghij'.slice(0, arrays).split('');
+  const event: Record<string, unknown> = {};
+  for (const n of names) event[n] = Array.from({ length: size }, () => ({ x: 'v', y: 'w' }));
+  event.z = Array.from({ length: size }, () => ({ q: 'other' }));
+  return event;
+}
 
 describe('event-pattern limits', () => {
   it('matches an adversarial wildcard against a 100 KB string without backtracking', () => {
@@ -18,6 +29,49 @@ describe('event-pattern limits', () => {
     const t0 = performance.now();
     expect(pattern.matches({ s: 'ab'.repeat(50_000) })).toBe(true);
     expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  // 5 arrays x 40 objects and a condition that never matches: a plain backtracking search tries
+  // 40^5 combinations. The memoised search needs a few thousand leaf tests; MAX_MATCH_STEPS (a
+  // deterministic bound, no clock) proves it: the match answers instead of throwing MatchLimitError.
+  it('answers the 5 arrays x 40 objects worst case within the step budget (never-matching field last)', () => {
+    const event = manyArrays(5, 40);
+    const fields = Object.fromEntries('abcde'.split('').map((n) => [n, { x: ['v'] }]));
+    const never = compilePattern({ ...fields, z: { q: ['never'] } });
+    expect(never.matches(event)).toBe(false);
+    const always = compilePattern({ ...fields, z: { q: ['other'] } });
+    expect(always.matches(event)).toBe(true);
+  });
+
+  it('answers the worst case when the failing field shares the last array', () => {
+    const event = manyArrays(5, 40);
+    const fields = Object.fromEntries('abcd'.split('').map((n) => [n, { x: ['v'] }]));
+    expect(compilePattern({ ...fields, e: { x: ['v'], y: ['never'] } }).matches(event)).toBe(false);
+    expect(compilePattern({ ...fields, e: { x: ['v'], y: ['w'] } }).matches(event)).toBe(true);
+  });
+
+  it('answers the worst case with exists false and 10 arrays of 40', () => {
+    const event = manyArrays(10, 40);
+    const fields = Object.fromEntries('abcdefghij'.split('').map((n) => [n, { x: ['v'] }]));
+    expect(compilePattern({ ...fields, z: { q: [{ exists: false }] } }).matches(event)).toBe(false);
+    expect(compilePattern({ ...fields, z: { r: [{ exists: false }] } }).matches(event)).toBe(true);
+  });
+
+  it('fails cleanly with a MatchLimitError naming the field when an event needs more than the budget', () => {
+    const items = Array.from({ length: MAX_MATCH_STEPS + 10 }, (_, i) => i);
+    const p = compilePattern({ detail: { items: [{ numeric: ['<', 0] }] }, source: ['s'] });
+    let thrown: unknown;
+    try {
+      p.matches({ source: 's', detail: { items } });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(MatchLimitError);
+    expect(thrown).toBeInstanceOf(BreakGlassError);
+    expect((thrown as MatchLimitError).message).toBe(
+      "detail.items: matching needs more than 2,000,000 steps (the event's arrays give this pattern's fields too many combinations); narrow the pattern or split the event",
+    );
+    expect((thrown as MatchLimitError).exitCode).toBe(2);
   });
 
   it('walks 100 000 levels of nested arrays without overflowing the stack', () => {
