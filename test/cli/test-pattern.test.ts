@@ -178,3 +178,56 @@ describe('breakglass test-pattern', () => {
     expect(io.stderr.join('\n')).toMatch(/--pattern/);
   });
 });
+
+describe('breakglass test-pattern --explain', () => {
+  it('prints the first failed field, what the pattern expects and the event value', async () => {
+    const io = capture(dir);
+    expect(
+      await runCli(
+        ['test-pattern', '--pattern', '@pattern.json', '--events', 'events.jsonl', '--explain'],
+        io,
+      ),
+    ).toBe(0);
+    expect(io.stdout).toEqual([
+      'true',
+      'false',
+      `  detail.requestParameters.roleArn: expected ["${ROLE}"]; the event has "arn:aws:iam::111122223333:role/Other"`,
+      'false',
+      '  detail.eventName: expected ["AssumeRole"]; the event has "GetCallerIdentity"',
+    ]);
+  });
+
+  it('names a missing field, each $or branch, and array-consistency failures', async () => {
+    const io = capture(dir);
+    const pattern = JSON.stringify({
+      $or: [{ detail: { errorCode: [{ exists: true }] } }, { detail: { items: { a: ['1'], b: ['2'] } } }],
+    });
+    const event = JSON.stringify({
+      detail: {
+        items: [
+          { a: '1', b: '3' },
+          { a: '0', b: '2' },
+        ],
+      },
+    });
+    expect(await runCli(['test-pattern', '--pattern', pattern, '--event', event, '--explain'], io)).toBe(0);
+    expect(io.stdout).toEqual([
+      'false',
+      '  $or branch 1: detail.errorCode: expected [{"exists":true}]; the event has no value there',
+      '  $or branch 2: detail.items.b: expected ["2"]; the event has "3", "2", but not in the same array element as the fields before it',
+    ]);
+  });
+
+  it('prints explanations as JSON with --json', async () => {
+    const io = capture(dir);
+    expect(
+      await runCli(
+        ['test-pattern', '--pattern', '@pattern.json', '--events', 'events.jsonl', '--explain', '--json'],
+        io,
+      ),
+    ).toBe(0);
+    const out = JSON.parse(io.stdout.join('')) as { matches: boolean; failed?: { field: string }[] }[];
+    expect(out.map((x) => x.matches)).toEqual([true, false, false]);
+    expect(out[2]?.failed?.[0]?.field).toBe('detail.eventName');
+  });
+});

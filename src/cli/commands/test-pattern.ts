@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isCloudTrailRecord, toEventBridgeEvent } from '../../engines/cloudtrail/index.js';
-import { compilePattern, PatternError, type CompiledPattern } from '../../engines/event-pattern/index.js';
+import {
+  compilePattern,
+  describeMismatch,
+  explainMismatch,
+  MatchLimitError,
+  PatternError,
+  type CompiledPattern,
+} from '../../engines/event-pattern/index.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_OK, type CliIO } from '../io.js';
 import type { CommandModule } from '../command.js';
@@ -47,6 +54,7 @@ interface TestPatternFlags {
   readonly events?: string;
   readonly cloudtrail?: boolean;
   readonly json?: boolean;
+  readonly explain?: boolean;
 }
 
 /** Each event to test, with where it came from (for messages). */
@@ -122,6 +130,10 @@ export const testPatternCommand: CommandModule = {
         'the events are CloudTrail records; test the EventBridge events AWS makes of them',
       )
       .option('--json', 'print a JSON array of results instead of one true/false per line')
+      .option(
+        '--explain',
+        'for each event that does not match, print the first pattern field that failed and the event value there',
+      )
       .addHelpText(
         'after',
         `
@@ -133,11 +145,38 @@ Examples:
         run((io, flags: TestPatternFlags) => {
           const pattern = compile(io, flags.pattern);
           const events = loadEvents(io, flags);
-          const results = events.map(({ where, event }) =>
-            pattern.matches(asEvent(where, event, flags.cloudtrail === true)),
-          );
-          if (flags.json) io.out(JSON.stringify(results));
-          else for (const r of results) io.out(String(r));
+          const tested = events.map(({ where, event }) => {
+            const e = asEvent(where, event, flags.cloudtrail === true);
+            try {
+              return { event: e, matches: pattern.matches(e) };
+            } catch (err) {
+              if (err instanceof MatchLimitError) {
+                throw new CliUsageError(`${where}: --pattern field ${err.message}`, { cause: err });
+              }
+              throw err;
+            }
+          });
+          if (!flags.explain) {
+            const results = tested.map((t) => t.matches);
+            if (flags.json) io.out(JSON.stringify(results));
+            else for (const r of results) io.out(String(r));
+            return EXIT_OK;
+          }
+          const explained = tested.map((t) => ({
+            matches: t.matches,
+            failed: t.matches ? [] : explainMismatch(pattern.source, t.event),
+          }));
+          if (flags.json) {
+            io.out(JSON.stringify(explained.map((x) => (x.matches ? { matches: true } : x))));
+            return EXIT_OK;
+          }
+          for (const x of explained) {
+            io.out(String(x.matches));
+            x.failed.forEach((f, i) => {
+              const branch = x.failed.length > 1 ? `$or branch ${i + 1}: ` : '';
+              io.out(`  ${branch}${describeMismatch(f)}`);
+            });
+          }
           return EXIT_OK;
         }),
       );

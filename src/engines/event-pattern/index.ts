@@ -8,3 +8,5 @@ export {
   validatePattern,
 } from './compile.js';
 export { type CompiledRuleSet, compileRuleSet } from './ruleset.js';
+export { type FailedCondition, describeMismatch, explainMismatch } from './explain.js';
+export { MatchLimitError } from './errors.js';
