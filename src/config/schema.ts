@@ -29,6 +29,50 @@ const duration = z
   ])
   .describe('Hours (number) or ISO 8601 duration such as PT4H');
 
+/** Seconds of a `duration` value (hours, or ISO 8601 days/hours/minutes/seconds). */
+function durationSeconds(v: number | string): number {
+  if (typeof v === 'number') return Math.round(v * 60) * 60;
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(v);
+  if (!m) return NaN;
+  const [d, h, min, sec] = (m?.slice(1) ?? []).map((x) => Number(x ?? 0));
+  return (d ?? 0) * 86400 + (h ?? 0) * 3600 + (min ?? 0) * 60 + (sec ?? 0);
+}
+
+/**
+ * IAM MaxSessionDuration is 3,600-43,200 seconds (CreateRole API reference). Checked here as well as
+ * in the construct so that a config file gets this problem in the same pass as every other one.
+ */
+const sessionDuration = duration.refine(
+  (v) => {
+    const s = durationSeconds(v);
+    // A value that is not a duration at all already has its own problem line.
+    return !(s > 0) || (s >= 3600 && s <= 43200);
+  },
+  { error: 'must be between 1 and 12 hours (IAM MaxSessionDuration 3600-43200 s)' },
+);
+
+/**
+ * A list of IAM entity names listed once each. IAM names are case-insensitive (CreateUser API
+ * reference: "user names are not distinguished by case"), so `Alice` and `alice` are one user.
+ */
+function uniqueNames<T extends z.ZodType<string>>(item: T, what: string, caseInsensitive: boolean) {
+  return z.array(item).superRefine((list, ctx) => {
+    const seen = new Map<string, string>();
+    list.forEach((v, i) => {
+      const key = caseInsensitive ? v.toLowerCase() : v;
+      const prev = seen.get(key);
+      if (prev !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          input: v,
+          message: `duplicate ${what} (same as ${JSON.stringify(prev)}); list each once`,
+        });
+      else seen.set(key, v);
+    });
+  });
+}
+
 /** IAM JSON policy statement (as in a policy document). */
 const policyStatement = z
   .object({
@@ -50,9 +94,10 @@ const policyStatement = z
 
 export const roleSchema = alertingSchema
   .extend({
-    usernames: z.array(iamName).optional().describe('IAM users of this account (MFA required by default)'),
-    federatedUsernames: z
-      .array(sessionName)
+    usernames: uniqueNames(iamName, 'IAM user', true)
+      .optional()
+      .describe('IAM users of this account (MFA required by default)'),
+    federatedUsernames: uniqueNames(sessionName, 'session name', false)
       .optional()
       .describe('Identity Center / SAML people by role session name (exact, case-sensitive)'),
     federatedPermissionSets: z
@@ -76,7 +121,7 @@ export const roleSchema = alertingSchema
       .boolean()
       .optional()
       .describe('Require the Reason session tag (CLI/SDK only; default false)'),
-    maxSessionDuration: duration.optional().describe('Session length, 1-12 hours (default 1)'),
+    maxSessionDuration: sessionDuration.optional().describe('Session length, 1-12 hours (default 1)'),
     trustPolicyQuota: z
       .number()
       .int()
@@ -116,7 +161,9 @@ export const usersSchema = alertingSchema
       .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
       .optional()
       .describe('Default <stackName>-Users'),
-    usernames: z.array(iamName).min(1).describe('IAM users to create (no password or key is created)'),
+    usernames: uniqueNames(iamName, 'IAM user', true)
+      .min(1)
+      .describe('IAM users to create (no password or key is created)'),
     assumableRoles: z
       .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN'))
       .optional()
