@@ -35,30 +35,22 @@ export function addPath(trie: PathTrie, segments: readonly string[]): void {
  * cross an array use the full matcher, which always sees dotted keys).
  */
 export function hasDottedKeyOnPaths(event: unknown, trie: PathTrie): boolean {
-  let stack: { node: unknown; t: PathTrie }[] | undefined;
-  let node: unknown = event;
-  let t: PathTrie | undefined = trie;
-  while (t !== undefined) {
-    if (typeof node === 'object' && node !== null && !Array.isArray(node) && t.deep.length > 0) {
-      const o = node as Record<string, unknown>;
-      const deep = t.deep;
-      const keys = Object.keys(o);
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i] as string;
-        for (let d = 0; d < deep.length; d++) {
-          const name = (deep[d] as [string, PathTrie])[0];
-          if (k.length > name.length && k.charCodeAt(name.length) === 46 && k.startsWith(name)) return true;
-        }
-      }
-      for (const [name, child] of t.deep) {
-        if (child.deep.length === 0) continue;
-        const v = o[name];
-        if (typeof v === 'object' && v !== null) (stack ??= []).push({ node: v, t: child });
-      }
+  if (typeof event !== 'object' || event === null || Array.isArray(event) || trie.deep.length === 0)
+    return false;
+  const o = event as Record<string, unknown>;
+  const deep = trie.deep;
+  // `for…in` walks the keys without allocating a key array; most keys hold no dot at all, and one
+  // native scan settles those without comparing names.
+  for (const k in o) {
+    if (k.indexOf('.') < 0) continue;
+    for (let d = 0; d < deep.length; d++) {
+      const name = (deep[d] as [string, PathTrie])[0];
+      if (k.length > name.length && k.charCodeAt(name.length) === 46 && k.startsWith(name)) return true;
     }
-    const next = stack?.pop();
-    node = next?.node;
-    t = next?.t;
+  }
+  for (let d = 0; d < deep.length; d++) {
+    const [name, child] = deep[d] as [string, PathTrie];
+    if (child.deep.length > 0 && hasDottedKeyOnPaths(o[name], child)) return true;
   }
   return false;
 }
