@@ -75,11 +75,14 @@ describe('breakglass synth', () => {
 
   it('rejects a construct-level problem at its config field with exit 2', async () => {
     const dir = tempDir('bgsynth-');
-    writeFileSync(join(dir, 'bg.yaml'), `${SMALL}  maxSessionDuration: 13\n`);
+    // A cross-field rule only the construct checks (the schema sees each field alone).
+    writeFileSync(join(dir, 'bg.yaml'), `${SMALL}  deployerExists: role\n`);
     const io = captureIO(dir);
     expect(await runCli(['synth', '--config', 'bg.yaml', '--out', 'out'], io)).toBe(2);
     expect(io.stderr).toEqual([
-      expect.stringMatching(/^error: bg.yaml: role.maxSessionDuration: must be between 1 and 12 hours/),
+      expect.stringMatching(
+        /^error: bg.yaml: role.deployerExists: set without deployer; name the existing role/,
+      ),
     ]);
   });
 
