@@ -3,7 +3,7 @@
  *
  *   npm run build && node --import tsx bench/patterns.bench.ts
  *
- * Loads the CloudTrail records in ../shared/data/cloudtrail/*.jsonl, turns them into the EventBridge
+ * Loads the real CloudTrail records in test/report/fixtures/shared/*.jsonl, turns them into the EventBridge
  * events AWS delivers (toEventBridgeEvent), compiles a realistic break-glass rule set, and measures,
  * in the same process after a warm-up, the median over 41 interleaved rounds of
  *   (time to test every rule against every event) / (time to JSON.parse every event's text).
@@ -24,7 +24,8 @@ const { compilePattern, compileRuleSet } = await built<
 
 const TARGET = 0.25;
 const ROUNDS = 41;
-const dataDir = resolve(import.meta.dirname, '../../shared/data/cloudtrail');
+// The shared real CloudTrail records, as copied into the test fixtures (with their provenance).
+const dataDir = resolve(import.meta.dirname, '../test/report/fixtures/shared');
 
 const ACCOUNT = '111122223333';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/BreakGlassAdmin`;

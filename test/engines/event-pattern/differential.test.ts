@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -87,25 +87,23 @@ describe('event-pattern differential', () => {
     );
   });
 
-  const dataDir = resolve(import.meta.dirname, '../../../../shared/data/cloudtrail');
-  it.skipIf(!existsSync(dataDir))(
-    'matches every shared CloudTrail record by its own source, name and Region, and not by another name',
-    () => {
-      const records = readdirSync(dataDir)
-        .filter((f) => f.endsWith('.jsonl'))
-        .flatMap((f) => readFileSync(join(dataDir, f), 'utf8').split('\n').filter(Boolean))
-        .map((l) => JSON.parse(l) as unknown)
-        .filter(isCloudTrailRecord);
-      expect(records.length).toBeGreaterThan(100);
-      for (const r of records) {
-        const event = toEventBridgeEvent(r);
-        const own = { source: [sourceOf(r)], region: [r.awsRegion], detail: { eventName: [r.eventName] } };
-        expect(compilePattern(own).matches(event)).toBe(true);
-        const other = { ...own, detail: { eventName: [`${r.eventName}X`] } };
-        expect(compilePattern(other).matches(event)).toBe(false);
-        const failed = compilePattern({ detail: { errorCode: [{ exists: true }] } }).matches(event);
-        expect(failed).toBe(typeof r.errorCode === 'string');
-      }
-    },
-  );
+  // The real CloudTrail records copied from the shared data set, with their provenance (PROVENANCE.md).
+  const dataDir = resolve(import.meta.dirname, '../../report/fixtures/shared');
+  it('matches every shared CloudTrail record by its own source, name and Region, and not by another name', () => {
+    const records = readdirSync(dataDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) => readFileSync(join(dataDir, f), 'utf8').split('\n').filter(Boolean))
+      .map((l) => JSON.parse(l) as unknown)
+      .filter(isCloudTrailRecord);
+    expect(records.length).toBeGreaterThan(100);
+    for (const r of records) {
+      const event = toEventBridgeEvent(r);
+      const own = { source: [sourceOf(r)], region: [r.awsRegion], detail: { eventName: [r.eventName] } };
+      expect(compilePattern(own).matches(event)).toBe(true);
+      const other = { ...own, detail: { eventName: [`${r.eventName}X`] } };
+      expect(compilePattern(other).matches(event)).toBe(false);
+      const failed = compilePattern({ detail: { errorCode: [{ exists: true }] } }).matches(event);
+      expect(failed).toBe(typeof r.errorCode === 'string');
+    }
+  });
 });
