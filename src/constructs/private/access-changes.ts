@@ -10,6 +10,7 @@ import { REVOKE_POLICY_NAME } from '../../engines/access/index.js';
 import type { Field, FieldMap } from './alert-placeholders.js';
 import {
   API_CALL,
+  commonFields,
   type AlertVariant,
   type MonitoredRole,
   type PatternJson,
@@ -21,16 +22,7 @@ const lit = (literal: string): Field => ({ literal });
 
 function fields(title: string): Omit<FieldMap, 'result' | 'errorCode'> {
   return {
-    account: p('$.account'),
-    eventTime: p('$.detail.eventTime'),
-    region: p('$.detail.awsRegion'),
-    eventId: p('$.detail.eventID'),
-    requestId: p('$.detail.requestID'),
-    ip: p('$.detail.sourceIPAddress'),
-    userAgent: p('$.detail.userAgent'),
-    eventName: p('$.detail.eventName'),
-    principal: p('$.detail.userIdentity.principalId'),
-    wayIn: lit(title),
+    ...commonFields(title),
     username: p('$.detail.userIdentity.arn'),
     roleArn: p('$.detail.requestParameters.roleName'),
     sessionName: lit('-'),

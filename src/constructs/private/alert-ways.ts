@@ -61,7 +61,7 @@ const lit = (literal: string): Field => ({ literal });
 const NONE = lit('-');
 
 /** Fields every CloudTrail-derived event has in the same place. */
-function common(
+export function commonFields(
   wayIn: string,
 ): Pick<
   Record<Placeholder, Field>,
@@ -154,7 +154,7 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
     detail: { eventSource: ['sts.amazonaws.com'], eventName: ASSUME_EVENTS },
   };
   const assumeFields = (username: string) => ({
-    ...common('AssumeRole into the break-glass role'),
+    ...commonFields('AssumeRole into the break-glass role'),
     username: p(username),
     roleArn: p('$.detail.requestParameters.roleArn'),
     sessionName: p('$.detail.requestParameters.roleSessionName'),
@@ -225,7 +225,7 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
           ...(name === 'SwitchRole' ? { additionalEventData: { SwitchTo: [{ exists: false }] } } : {}),
         }),
         fields: {
-          ...common(
+          ...commonFields(
             name === 'SwitchRole' ? 'Console SwitchRole into the role' : `Console ${name} as the role`,
           ),
           username: p(
@@ -253,7 +253,7 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
       id: `SwitchTo${i}`,
       pattern: merge(consoleBase, { eventName: ['SwitchRole'], additionalEventData: { SwitchTo: [r.arn] } }),
       fields: {
-        ...common('Console SwitchRole into the role'),
+        ...commonFields('Console SwitchRole into the role'),
         username: p('$.detail.userIdentity.arn'),
         roleArn: lit(r.arn),
         sessionName: NONE,
@@ -279,7 +279,7 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
     id: 'RoleChain',
     title: 'Role chaining out of a break-glass session',
     variants: stsOutcomes('RoleChain', chainBase, {
-      ...common('Role chaining out of a break-glass session'),
+      ...commonFields('Role chaining out of a break-glass session'),
       username: p('$.detail.userIdentity.arn'),
       roleArn: p('$.detail.userIdentity.sessionContext.sessionIssuer.arn'),
       sessionName: p('$.detail.requestParameters.roleSessionName'),
@@ -321,7 +321,7 @@ export function userFamilies(users: readonly MonitoredUser[]): WayInFamily[] {
         id: 'UserConsoleLogin',
         pattern: loginBase,
         fields: {
-          ...common('Console sign-in of the break-glass user'),
+          ...commonFields('Console sign-in of the break-glass user'),
           username: p('$.detail.userIdentity.userName'),
           roleArn: NONE,
           sessionName: NONE,
@@ -348,7 +348,7 @@ export function userFamilies(users: readonly MonitoredUser[]): WayInFamily[] {
     id: 'UserToken',
     title: 'GetFederationToken / GetSessionToken with the user’s keys',
     variants: stsOutcomes('UserToken', stsBase, {
-      ...common('GetFederationToken / GetSessionToken with the break-glass user’s keys'),
+      ...commonFields('GetFederationToken / GetSessionToken with the break-glass user’s keys'),
       username: p('$.detail.userIdentity.userName'),
       roleArn: NONE,
       sessionName: p('$.detail.requestParameters.name'),
@@ -373,7 +373,7 @@ export function userFamilies(users: readonly MonitoredUser[]): WayInFamily[] {
       id: `UserFederated${name}`,
       pattern: merge(fedBase, { eventName: [name] }),
       fields: {
-        ...common(`Console ${name} with a federated session of the break-glass user`),
+        ...commonFields(`Console ${name} with a federated session of the break-glass user`),
         username: p('$.detail.userIdentity.sessionContext.sessionIssuer.userName'),
         roleArn: NONE,
         sessionName: p('$.detail.userIdentity.arn'),
