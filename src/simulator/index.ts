@@ -41,6 +41,17 @@ export {
   type Cell,
   type Matrix,
 } from './matrix.js';
+export {
+  CHECK_FAMILIES,
+  checkSummaryLines,
+  describeCheckGap,
+  runChecks,
+  summarizeChecks,
+  type CheckContext,
+  type CheckFamily,
+  type CheckResult,
+  type CheckSummary,
+} from './checks.js';
 export { readEventsFile, type InputEvent, type SkippedInput } from './events-input.js';
 export { simulateEvents, targetRoleOf, trustRequestOf, type SimulatedEvent } from './simulate.js';
 export { personsOf, strangerFor, type Person } from './persons.js';

@@ -17,6 +17,7 @@ import {
 import { isAlert, isLog, replayEvent, type Delivery, type Miss } from './replay.js';
 import { ACCESS_CHANGES, accessChangeCalls } from './access-scenarios.js';
 import { hopProblems } from './delivery/problems.js';
+import { runChecks, summarizeChecks, type CheckResult, type CheckSummary } from './checks.js';
 
 /** Every way into a break-glass role or user, and the two kinds of action made with a session. */
 export const WAYS_IN = [
@@ -73,6 +74,9 @@ export interface VerifyResult {
   readonly regions: readonly string[];
   readonly scenarios: readonly ScenarioResult[];
   readonly summary: { readonly total: number; readonly ok: number; readonly gaps: number };
+  /** Checks that are not ways in (tamper alerts, the drill, …: see `checks.ts`). */
+  readonly checks: readonly CheckResult[];
+  readonly checkSummary: CheckSummary;
   readonly warnings: readonly string[];
 }
 
@@ -569,12 +573,16 @@ export function verifyModel(model: SystemModel, options: VerifyOptions): VerifyR
   if (roles.length > 0 && !namedIn)
     warnings.push('no named person can assume any break-glass role in any verified Region');
   const ok = scenarios.filter((s) => s.ok).length;
+  const found = roles.filter((r): r is RoleModel => r !== undefined);
+  const checks = runChecks({ model, regions: options.regions, roles: found, users });
   return {
-    roles: roles.filter((r): r is RoleModel => r !== undefined).map((r) => r.arn),
+    roles: found.map((r) => r.arn),
     users: users.map((u) => u.arn),
     regions: [...options.regions],
     scenarios,
     summary: { total: scenarios.length, ok, gaps: scenarios.length - ok },
+    checks,
+    checkSummary: summarizeChecks(checks),
     warnings: [...new Set(warnings)],
   };
 }

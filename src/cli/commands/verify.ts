@@ -1,6 +1,8 @@
 import { ALL_REGIONS, expandRegions, isKnownRegion, unknownRegionMessage } from '../../engines/regions.js';
 import {
   buildMatrices,
+  checkSummaryLines,
+  describeCheckGap,
   LEGEND,
   renderMatrix,
   startCfnValidation,
@@ -139,7 +141,10 @@ export const verifyCommand: CommandModule = {
           for (const f of cautions) io.err(`warning: CloudFormation's validator: ${describeFinding(f)}`);
           const notes = system.model.issues.filter((i) => flags.verbose || !isRoutineNote(i.message));
           for (const i of notes.slice(0, 20)) io.err(`note: ${i.stackName}: ${i.message}`);
-          const exit = result.summary.gaps > 0 || rejected.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+          const exit =
+            result.summary.gaps > 0 || result.checkSummary.gaps > 0 || rejected.length > 0
+              ? EXIT_FINDINGS
+              : EXIT_OK;
           if (flags.json) {
             io.out(JSON.stringify({ ...result, cloudFormation: cfn }, null, 2));
             return exit;
@@ -153,13 +158,18 @@ export const verifyCommand: CommandModule = {
           io.out('');
           io.out(LEGEND);
           io.out('');
+          const familyLines = checkSummaryLines(result.checks);
+          for (const line of familyLines) io.out(line);
+          if (familyLines.length > 0) io.out('');
           const gaps = result.scenarios.filter((s) => !s.ok);
-          const total = gaps.length + rejected.length;
+          const failedChecks = result.checks.filter((c) => !c.ok);
+          const total = gaps.length + failedChecks.length + rejected.length;
           if (total > 0) {
             io.out(`Gaps (${total}${total > maxGaps ? `, first ${maxGaps}` : ''}):`);
             const lines = [
               ...rejected.map((f) => `  ✗ CloudFormation would reject this: ${describeFinding(f)}`),
               ...gaps.map(describeGap),
+              ...failedChecks.map(describeCheckGap),
             ];
             for (const line of lines.slice(0, maxGaps)) io.out(line);
             io.out('');
@@ -168,6 +178,9 @@ export const verifyCommand: CommandModule = {
           if (sample) io.out(sample + '\n');
           io.out(
             `${result.summary.total} scenarios in ${result.regions.length} Regions: ${result.summary.ok} ok, ${result.summary.gaps} gap(s)` +
+              (result.checkSummary.total > 0
+                ? `; ${result.checkSummary.total} other check(s): ${result.checkSummary.gaps} gap(s)`
+                : '') +
               ('unavailable' in cfn
                 ? ''
                 : `; ${system.stacks.length} template(s) checked by CloudFormation's validator: ${rejected.length} error(s), ${cautions.length} warning(s)`),
