@@ -149,9 +149,12 @@ describe('BreakGlassLoginAlert patterns', () => {
       if (Array.isArray(v)) v.forEach(walk);
       else if (v && typeof v === 'object') {
         for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-          if (['prefix', 'suffix', 'wildcard', 'equals-ignore-case'].includes(k))
-            ops.push(`${k}:${String(x)}`);
-          else walk(x);
+          if (['prefix', 'suffix', 'wildcard', 'equals-ignore-case'].includes(k)) {
+            // `{"suffix": {"equals-ignore-case": …}}` is one operator: suffix, any letter case
+            const nested =
+              x && typeof x === 'object' ? Object.entries(x as Record<string, unknown>)[0] : undefined;
+            ops.push(nested ? `${k}/${nested[0]}:${String(nested[1])}` : `${k}:${String(x)}`);
+          } else walk(x);
         }
       }
     };
@@ -159,7 +162,7 @@ describe('BreakGlassLoginAlert patterns', () => {
     expect(ops.length).toBeGreaterThan(0);
     for (const op of ops) {
       expect(op).toMatch(
-        /^(suffix: on resource: arn:aws:iam::111111111111:role\/alice|wildcard:\*on resource: arn:aws:iam::111111111111:role\/alice because \*|prefix:arn:aws:sts::111111111111:assumed-role\/alice\/)$/,
+        /^(suffix\/equals-ignore-case: on resource: arn:aws:iam::111111111111:role\/alice|wildcard:\*on resource: arn:aws:iam::111111111111:role\/alice \*|prefix\/equals-ignore-case:arn:aws:sts::111111111111:assumed-role\/alice\/|equals-ignore-case:(arn:aws:iam::111111111111:role\/alice|bob))$/,
       );
     }
   });

@@ -121,9 +121,37 @@ const ASSUME_EVENTS = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIde
 /** Console sign-in events of a role session, and where each keeps its result. */
 const ROLE_CONSOLE_EVENTS = ['ConsoleLogin', 'SwitchRole', 'GetSigninToken'];
 
-/** `errorMessage` matchers naming `arn` as the denied resource (old and "because …" forms). */
-export function deniedOn(arn: string): Record<string, string>[] {
-  return [{ suffix: ` on resource: ${arn}` }, { wildcard: `*on resource: ${arn} because *` }];
+/**
+ * `errorMessage` matchers naming `arn` as the denied resource, in every wording IAM documents
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html): the message is
+ * "User: <caller> is not authorized to perform: <action> on resource: <ARN>", optionally followed by
+ * a context, " because no <type> policy allows the <action> action" (implicit deny) or " with an
+ * explicit deny in a <type> policy" (explicit deny: service control, resource control,
+ * identity-based, resource-based, permissions boundary, session, VPC endpoint policy), the latter
+ * since 2025 also followed by ": <policy ARN>"
+ * (https://aws.amazon.com/blogs/security/enhanced-access-denied-error-messages-with-policy-arns/).
+ *
+ * Keyed on the full ARN by what may follow it: the end of the message, or a space (role names cannot
+ * hold spaces: `[\w+=,.@-]`), so `role/BreakGlass2` and `role/team/BreakGlass` never match, while any
+ * context after the ARN — documented or future — does. The end-of-message form is matched in any
+ * letter case (IAM names are unique regardless of case, so no other role can differ only by case);
+ * EventBridge's `wildcard` is case-sensitive (event-ruler README), so the forms with a context are
+ * matched as AWS prints the ARN.
+ */
+export function deniedOn(arn: string): Record<string, unknown>[] {
+  return [
+    { suffix: { 'equals-ignore-case': ` on resource: ${arn}` } },
+    { wildcard: `*on resource: ${arn} *` },
+  ];
+}
+
+/**
+ * A role ARN as a caller may type it, in `requestParameters.roleArn` or the console's `SwitchTo`:
+ * any letter case (IAM role names are unique case-insensitively:
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html, RoleName).
+ */
+export function typedArn(arn: string): Record<string, string> {
+  return { 'equals-ignore-case': arn };
 }
 
 /**
@@ -131,9 +159,8 @@ export function deniedOn(arn: string): Record<string, string>[] {
  * - `AssumeRole` / `…WithSAML` / `…WithWebIdentity` into the role: `requestParameters.roleArn`;
  *   when STS denies the call (AccessDenied) CloudTrail records `requestParameters: null` and names
  *   the role only in `errorMessage` ("… not authorized to perform: sts:AssumeRole on resource:
- *   <role ARN>", newer messages add " because <reason>":
- *   https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html), so failures
- *   also match that text, anchored on the full ARN (suffix, or wildcard up to " because ").
+ *   <role ARN>", newer messages add why: {@link deniedOn}), so failures also match that text,
+ *   anchored on the full ARN. The requested ARN is matched in any letter case ({@link typedArn}).
  * - console sign-in as the role (SwitchRole, ConsoleLogin through the federation endpoint,
  *   GetSigninToken from CLI credentials): the session's `sessionContext.sessionIssuer.arn`, or when
  *   the record has no session context, its `userIdentity.arn` under `assumed-role/<name>/` (the
@@ -161,7 +188,7 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
     sourceIdentity: p('$.detail.requestParameters.sourceIdentity'),
     mfa: p('$.detail.userIdentity.sessionContext.attributes.mfaAuthenticated'),
   });
-  const byArn = { requestParameters: { roleArn: arns } };
+  const byArn = { requestParameters: { roleArn: arns.map(typedArn) } };
   families.push({
     id: 'AssumeRole',
     title: 'AssumeRole / AssumeRoleWithSAML / AssumeRoleWithWebIdentity into the role',
@@ -204,7 +231,7 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
   const sessionOf = (r: MonitoredRole) => ({
     $or: [
       { userIdentity: { sessionContext: { sessionIssuer: { arn: [r.arn] } } } },
-      { userIdentity: { arn: [{ prefix: r.sessionArnPrefix }] } },
+      { userIdentity: { arn: [{ prefix: { 'equals-ignore-case': r.sessionArnPrefix } }] } },
     ],
   });
   const consoleBase: PatternJson = {
@@ -251,7 +278,10 @@ export function roleFamilies(roles: readonly MonitoredRole[]): WayInFamily[] {
     title: 'Console SwitchRole into the role (caller identity, SwitchTo)',
     variants: roles.map((r, i): AlertVariant => ({
       id: `SwitchTo${i}`,
-      pattern: merge(consoleBase, { eventName: ['SwitchRole'], additionalEventData: { SwitchTo: [r.arn] } }),
+      pattern: merge(consoleBase, {
+        eventName: ['SwitchRole'],
+        additionalEventData: { SwitchTo: [typedArn(r.arn)] },
+      }),
       fields: {
         ...commonFields('Console SwitchRole into the role'),
         username: p('$.detail.userIdentity.arn'),
@@ -304,7 +334,10 @@ export function userFamilies(users: readonly MonitoredUser[]): WayInFamily[] {
   for (const u of users) byAccount.set(u.account, [...(byAccount.get(u.account) ?? []), u.name]);
   const accounts = [...byAccount.keys()];
   const names = users.map((u) => u.name);
-  const userIdentity = { type: ['IAMUser'], userName: names };
+  // A failed ConsoleLogin records the user name as typed on the sign-in page; IAM user names are
+  // unique case-insensitively (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html),
+  // so any letter case of the name in the account is the same user.
+  const userIdentity = { type: ['IAMUser'], userName: names.map((n) => ({ 'equals-ignore-case': n })) };
   const families: WayInFamily[] = [];
 
   const loginBase: PatternJson = {
@@ -447,10 +480,14 @@ export function forwardPattern(
 ): Record<string, unknown> {
   const branches: Record<string, unknown>[] = [];
   if (roles.length > 0) {
-    branches.push({ detail: { requestParameters: { roleArn: roles.map((r) => r.arn) } } });
+    branches.push({ detail: { requestParameters: { roleArn: roles.map((r) => typedArn(r.arn)) } } });
     branches.push({ detail: { errorMessage: roles.flatMap((r) => deniedOn(r.arn)) } });
-    branches.push({ detail: { additionalEventData: { SwitchTo: roles.map((r) => r.arn) } } });
-    branches.push({ detail: { userIdentity: { arn: roles.map((r) => ({ prefix: r.sessionArnPrefix })) } } });
+    branches.push({ detail: { additionalEventData: { SwitchTo: roles.map((r) => typedArn(r.arn)) } } });
+    branches.push({
+      detail: {
+        userIdentity: { arn: roles.map((r) => ({ prefix: { 'equals-ignore-case': r.sessionArnPrefix } })) },
+      },
+    });
     // IAM calls on the role: break-glass request / approval / revoke (./access-changes.ts; us-east-1).
     branches.push({
       detail: {
@@ -466,7 +503,9 @@ export function forwardPattern(
   if (users.length > 0) {
     branches.push({
       account: [...new Set(users.map((u) => u.account))],
-      detail: { userIdentity: { type: ['IAMUser'], userName: users.map((u) => u.name) } },
+      detail: {
+        userIdentity: { type: ['IAMUser'], userName: users.map((u) => ({ 'equals-ignore-case': u.name })) },
+      },
     });
   }
   return branches.length === 1 ? (branches[0] as Record<string, unknown>) : { $or: branches };
