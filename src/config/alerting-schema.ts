@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import {
   ALERT_PLACEHOLDERS,
+  DATA_EVENT_SERVICES,
   type BreakGlassAlertingOptions,
   unknownPlaceholders,
 } from '../constructs/alerting-props.js';
@@ -119,6 +120,17 @@ export const alertingSchema = z.object({
     .optional()
     .describe('ARNs of existing Lambda functions that also receive alerts'),
   createTrail: z.boolean().optional().describe('Create a multi-region CloudTrail trail'),
+  dataEvents: z
+    .array(
+      z.enum(DATA_EVENT_SERVICES, {
+        error: (iss) =>
+          `'${String(iss.input)}' is not a service with data events here; use ${DATA_EVENT_SERVICES.map((s) => `'${s}'`).join(', ')}`,
+      }),
+    )
+    .optional()
+    .describe(
+      `Also record these services' data events on the created trail (needs createTrail): ${DATA_EVENT_SERVICES.join(', ')}`,
+    ),
 });
 
 export type AlertingConfig = z.infer<typeof alertingSchema>;
@@ -163,5 +175,6 @@ export function toAlertingOptions(scope: Construct, cfg: AlertingConfig): BreakG
       lambda.Function.fromFunctionArn(imports, `Function${i}`, a),
     ),
     createTrail: cfg.createTrail,
+    dataEvents: cfg.dataEvents,
   };
 }

@@ -104,7 +104,23 @@ export interface BreakGlassAlertingOptions {
    * @default false
    */
   readonly createTrail?: boolean;
+
+  /**
+   * Also record the data events of these services on the created trail (needs `createTrail`):
+   * `'s3'` (object reads and writes), `'dynamodb'` (item calls), `'lambda'` (invokes), `'sns'`
+   * (publishes), `'ebs'` (snapshot block reads and writes). CloudTrail records data events, and
+   * EventBridge receives them (so the action log sees them), only for what a trail selects; they are
+   * billed per event delivered (see the README's cost notes).
+   * @default - management events only: data access by a break-glass session is not recorded
+   */
+  readonly dataEvents?: DataEventService[];
 }
+
+/** Services whose data events `dataEvents` can record. */
+export const DATA_EVENT_SERVICES = ['s3', 'dynamodb', 'lambda', 'sns', 'ebs'] as const;
+
+/** A service whose data events `dataEvents` can record. */
+export type DataEventService = (typeof DATA_EVENT_SERVICES)[number];
 
 export interface SlackAlertOptions {
   /** Channel id or name the bot posts to (`C0123456789` or `#incidents`). */

@@ -175,6 +175,7 @@ const ALERTING_KEYS = [
   'alertQueues',
   'alertFunctions',
   'createTrail',
+  'dataEvents',
 ] as const satisfies readonly (keyof BreakGlassAlertingOptions)[];
 
 /** Picks the alerting options out of a props object (shared with BreakGlassUser). */

@@ -51,6 +51,7 @@ import {
   type MonitoredUser,
   type PatternJson,
 } from './private/alert-ways.js';
+import { addDataEvents, checkDataEvents } from './private/data-events.js';
 import { BreakGlassRegionalStack } from './regional-stack.js';
 
 /** Properties of {@link BreakGlassAlertChannels}. */
@@ -348,6 +349,14 @@ export class BreakGlassAlertChannels extends Construct {
     });
     this.watch(alarmRule, 'RegionalAlarmRule');
 
+    const dataEvents = checkDataEvents(path, props.dataEvents ?? []);
+    if (dataEvents.length > 0 && !props.createTrail) {
+      throw new BreakGlassValidationError(
+        path,
+        'dataEvents',
+        'needs createTrail: true (the selectors go on the trail these constructs create); with an organization trail, add data-event selectors for these resource types to that trail instead',
+      );
+    }
     if (props.createTrail) {
       const bucket = new s3.Bucket(this, 'TrailBucket', {
         encryption: s3.BucketEncryption.S3_MANAGED,
@@ -367,6 +376,7 @@ export class BreakGlassAlertChannels extends Construct {
         includeGlobalServiceEvents: true,
         enableFileValidation: true,
       });
+      addDataEvents(this.trail, dataEvents);
     } else {
       Annotations.of(this).addInfo(
         'Break-glass alerting needs a CloudTrail trail in this account (CloudTrail delivers events to EventBridge only for trails); set createTrail: true or keep an organization / multi-Region trail.',

@@ -2,13 +2,14 @@ import type { ScenarioResult, VerifyResult, WayIn } from './verify.js';
 import { WAYS_IN } from './verify.js';
 
 /** One cell of the coverage matrix. */
-export type Cell = 'alerted' | 'blocked' | 'missed' | 'unlogged-by-choice' | 'none';
+export type Cell = 'alerted' | 'blocked' | 'missed' | 'unlogged-by-choice' | 'unrecorded' | 'none';
 
 export const CELL_SYMBOL: Readonly<Record<Cell, string>> = {
   alerted: '✓',
   blocked: '⊘',
   missed: '✗',
   'unlogged-by-choice': '○',
+  unrecorded: '◌',
   none: '·',
 };
 
@@ -16,16 +17,19 @@ export const CELL_SYMBOL: Readonly<Record<Cell, string>> = {
 export const LEGEND = [
   '✓ alerted (Read/Write: logged)   ✗ missed (a gap)   ○ not logged, by configuration (logActions)',
   '⊘ blocked by the trust policy (alerted, or in a Region nobody watches)',
+  '◌ not recorded by CloudTrail: no trail selects these data events (dataEvents)',
 ].join('\n');
 
 /**
  * A cell is `missed` when any scenario in it is a gap; `unlogged-by-choice` when its calls are left out
- * of the action log by configuration; `blocked` when every attempt there was denied by the trust policy;
+ * of the action log by configuration; `unrecorded` when its data events are recorded by no trail (and
+ * none asks for them); `blocked` when every attempt there was denied by the trust policy;
  * `alerted` otherwise.
  */
 export function cellOf(scenarios: readonly ScenarioResult[]): Cell {
   if (scenarios.length === 0) return 'none';
   if (scenarios.some((s) => !s.ok)) return 'missed';
+  if (scenarios.some((s) => s.notRecorded)) return 'unrecorded';
   if (scenarios.some((s) => s.notLoggedByConfiguration)) return 'unlogged-by-choice';
   const decided = scenarios.filter((s) => s.trust !== 'n/a');
   if (decided.length > 0 && decided.every((s) => s.trust !== 'Allow')) return 'blocked';
@@ -77,6 +81,7 @@ const SHORT: Readonly<Record<WayIn, string>> = {
   GetFederationToken: 'FedToken',
   ReadAction: 'Read',
   WriteAction: 'Write',
+  DataRead: 'DataRead',
   Request: 'Request',
   Approve: 'Approve',
   Revoke: 'Revoke',

@@ -10,6 +10,7 @@ import { TAG_BREAKGLASS_ROLE, TAG_BREAKGLASS_USER } from '../engines/conventions
 import type { StackInput } from './assembly.js';
 import { collectDeliveryResources, type DeliveryResources, type TopicModel } from './delivery/resources.js';
 import { isObject, str } from './json.js';
+import { collectTrails, type TrailModel } from './trails.js';
 
 export type { TopicModel } from './delivery/resources.js';
 
@@ -100,6 +101,8 @@ export interface SystemModel {
   readonly topics: ReadonlyMap<string, TopicModel>;
   /** What a delivery passes through after a rule matched (policies, keys, subscriptions, alarms, …). */
   readonly delivery: DeliveryResources;
+  /** CloudTrail trails (which data events reach EventBridge: see `trails.ts`). */
+  readonly trails: readonly TrailModel[];
   /** Things that could not be resolved or understood; reported, never fatal. */
   readonly issues: readonly ModelIssue[];
 }
@@ -391,6 +394,7 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
     users,
     topics: delivery.topics,
     delivery,
+    trails: collectTrails(resolved, stacks),
     issues,
   };
 }

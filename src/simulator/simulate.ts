@@ -6,6 +6,7 @@ import type { SystemModel } from './model.js';
 import { isAlert, isLog, replayEvent, type Delivery } from './replay.js';
 import { hopProblems } from './delivery/problems.js';
 import { isObject, str } from './json.js';
+import { trailVerdict } from './trails.js';
 
 export interface SimulatedEvent {
   readonly eventID: string;
@@ -17,6 +18,11 @@ export interface SimulatedEvent {
   readonly trust: Decision | 'n/a';
   readonly alerted: boolean;
   readonly logged: boolean;
+  /**
+   * A data event no trail in the templates records (CloudTrail records data events only for what a
+   * trail selects, and EventBridge receives only those): the reason. It reaches no rule.
+   */
+  readonly notRecorded?: string;
   readonly deliveries: readonly Delivery[];
   /** Broken hops on the way to a person (each names its hop); empty when every delivery works. */
   readonly problems: readonly string[];
@@ -96,7 +102,11 @@ export function trustRequestOf(record: CloudTrailRecord, roleArn: string): Assum
 /** Replays input events against the model, in input order. */
 export function simulateEvents(model: SystemModel, inputs: readonly InputEvent[]): SimulatedEvent[] {
   return inputs.map(({ event, record }) => {
-    const replayed = replayEvent(model, event);
+    const verdict = record ? trailVerdict(model.trails, record) : undefined;
+    const unrecorded = verdict?.kind === 'not-recorded' ? verdict.reason : undefined;
+    const replayed = unrecorded
+      ? { deliveries: [], misses: [], problems: [], rules: [] }
+      : replayEvent(model, event);
     const { deliveries } = replayed;
     let trust: Decision | 'n/a' = 'n/a';
     const roleArn = record ? targetRoleOf(record) : undefined;
@@ -116,6 +126,7 @@ export function simulateEvents(model: SystemModel, inputs: readonly InputEvent[]
       trust,
       alerted: deliveries.some(isAlert),
       logged: deliveries.some(isLog),
+      ...(unrecorded ? { notRecorded: unrecorded } : {}),
       deliveries,
       problems: hopProblems(model, replayed),
     };

@@ -18,6 +18,8 @@ import { isAlert, isLog, replayEvent, type Delivery, type Miss } from './replay.
 import { ACCESS_CHANGES, accessChangeCalls } from './access-scenarios.js';
 import { hopProblems } from './delivery/problems.js';
 import { runChecks, summarizeChecks, type CheckResult, type CheckSummary } from './checks.js';
+import { s3GetObjectRecord } from './data-read.js';
+import { trailVerdict } from './trails.js';
 
 /** Every way into a break-glass role or user, and the two kinds of action made with a session. */
 export const WAYS_IN = [
@@ -31,6 +33,7 @@ export const WAYS_IN = [
   'GetFederationToken',
   'ReadAction',
   'WriteAction',
+  'DataRead',
   ...ACCESS_CHANGES,
 ] as const;
 export type WayIn = (typeof WAYS_IN)[number];
@@ -52,6 +55,13 @@ export interface ScenarioResult {
    * same call with CloudTrail's `readOnly` the other way is logged. Not a gap.
    */
   readonly notLoggedByConfiguration: boolean;
+  /**
+   * A data event (e.g. an S3 object read) that no trail in the templates selects: CloudTrail does not
+   * record it and EventBridge never sees it. Not a gap unless a trail asks for these data events.
+   */
+  readonly notRecorded: boolean;
+  /** For data events: which trail records it, or why none does. */
+  readonly trail?: string;
   readonly ok: boolean;
   /** Why the scenario is a gap (empty when ok). */
   readonly problems: readonly string[];
@@ -402,6 +412,14 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
       ),
     );
   }
+  // An S3 object read: a data event, recorded only when a trail selects it (see trails.ts).
+  out.push(
+    sessionCall(
+      'DataRead',
+      false,
+      s3GetObjectRecord({ key: key('data-read'), region, account, identity: session }),
+    ),
+  );
   // Request / approve / revoke: IAM calls on the role by a named person (us-east-1 only).
   for (const c of accessChangeCalls(role, person, region)) {
     out.push(entry(c.wayIn, 'named', c.principal, 'n/a', false, c.record));
@@ -469,6 +487,14 @@ function userAttempts(user: UserModel, region: string): Attempt[] {
       expectLog: true,
       record: actionRecord({ key: key(kind), region, account: user.account, identity, kind }),
     })),
+    {
+      ...base,
+      wayIn: 'DataRead',
+      actor: 'named',
+      expectAlert: false,
+      expectLog: true,
+      record: s3GetObjectRecord({ key: key('data-read'), region, account: user.account, identity }),
+    },
   ];
 }
 
@@ -480,9 +506,30 @@ interface Observed {
   readonly notLoggedByConfiguration: boolean;
   /** Broken hops on the way to a person (each names its hop). */
   readonly hops: readonly string[];
+  /** Data events only: not recorded by any trail; `asked`: a trail selects this resource type. */
+  readonly unrecorded?: { readonly asked: boolean; readonly reason: string };
+  readonly trail?: string;
 }
 
 function observe(model: SystemModel, a: Attempt): Observed {
+  const verdict = trailVerdict(model.trails, a.record);
+  if (verdict.kind === 'not-recorded') {
+    // CloudTrail does not record it, so EventBridge never receives it: no rule sees it at all.
+    return {
+      deliveries: [],
+      misses: [],
+      alerted: false,
+      logged: false,
+      notLoggedByConfiguration: false,
+      hops: [],
+      unrecorded: { asked: verdict.asked, reason: verdict.reason },
+      trail: verdict.reason,
+    };
+  }
+  const trail =
+    verdict.kind === 'recorded'
+      ? `recorded by trail ${verdict.trail.logicalId} (${verdict.trail.stackName})`
+      : undefined;
   const replayed = replayEvent(model, toEventBridgeEvent(a.record));
   const { deliveries, misses } = replayed;
   const logged = deliveries.some(isLog);
@@ -496,7 +543,15 @@ function observe(model: SystemModel, a: Attempt): Observed {
     notLoggedByConfiguration = replayEvent(model, toEventBridgeEvent(flipped)).deliveries.some(isLog);
   }
   const hops = hopProblems(model, replayed);
-  return { deliveries, misses, alerted: deliveries.some(isAlert), logged, notLoggedByConfiguration, hops };
+  return {
+    deliveries,
+    misses,
+    alerted: deliveries.some(isAlert),
+    logged,
+    notLoggedByConfiguration,
+    hops,
+    ...(trail ? { trail } : {}),
+  };
 }
 
 /**
@@ -509,7 +564,10 @@ function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
   const denied = a.trust === 'ExplicitDeny' || a.trust === 'ImplicitDeny';
   const problems: string[] = [];
   if (a.expectAlert && !o.alerted && !(denied && !watched)) problems.push('no alert reached a person');
-  if (a.expectLog && !o.logged && !o.notLoggedByConfiguration) problems.push('the action was not logged');
+  if (o.unrecorded?.asked)
+    problems.push(`the data event is not recorded by CloudTrail: ${o.unrecorded.reason}`);
+  else if (a.expectLog && !o.logged && !o.notLoggedByConfiguration && !o.unrecorded)
+    problems.push('the action was not logged');
   if (a.expectDenied && a.trust === 'Allow')
     problems.push(`the trust policy lets ${a.actor} ${a.principal} in`);
   problems.push(...o.hops);
@@ -527,6 +585,8 @@ function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
     alerted: o.alerted,
     logged: o.logged,
     notLoggedByConfiguration: o.notLoggedByConfiguration,
+    notRecorded: o.unrecorded !== undefined && !o.unrecorded.asked,
+    ...(o.trail ? { trail: o.trail } : {}),
     ok: problems.length === 0,
     problems,
     eventId: String(a.record.eventID ?? stableId(a.principal)),
@@ -568,6 +628,12 @@ export function verifyModel(model: SystemModel, options: VerifyOptions): VerifyR
     for (const region of options.regions) {
       scenarios.push(...judgeAll(model, userAttempts(user, region)));
     }
+  }
+  for (const account of new Set([...roles, ...users].map((p) => p?.account))) {
+    if (account !== undefined && !model.trails.some((t) => t.account === account))
+      warnings.push(
+        `account ${account}: the templates have no CloudTrail trail, so whether data events are recorded cannot be confirmed (DataRead shows them as not recorded); with createTrail, set dataEvents (e.g. ['s3']); with an organization trail, make it select the data-event types you need (AWS::S3::Object, …)`,
+      );
   }
   const namedIn = scenarios.some((s) => s.actor === 'named' && s.trust === 'Allow');
   if (roles.length > 0 && !namedIn)

@@ -56,7 +56,7 @@ export const simulateCommand: CommandModule = {
             r.principal.length > 60 ? `…${r.principal.slice(-59)}` : r.principal,
             r.trust,
             r.alerted ? 'alerted' : '-',
-            r.logged ? 'logged' : '-',
+            r.logged ? 'logged' : r.notRecorded ? 'not recorded' : '-',
             String(r.deliveries.length),
           ]);
           const header = ['event', 'name', 'region', 'principal', 'trust', 'alert', 'log', 'deliveries'];
@@ -69,9 +69,13 @@ export const simulateCommand: CommandModule = {
           io.out(fmt(header));
           for (const r of rows) io.out(fmt(r));
           const alerted = results.filter((r) => r.alerted).length;
+          const unrecorded = results.filter((r) => r.notRecorded);
           io.out(
-            `\n${results.length} event(s): ${alerted} alerted, ${results.filter((r) => r.logged).length} logged`,
+            `\n${results.length} event(s): ${alerted} alerted, ${results.filter((r) => r.logged).length} logged` +
+              (unrecorded.length > 0 ? `, ${unrecorded.length} not recorded by CloudTrail` : ''),
           );
+          for (const r of unrecorded.slice(0, 5))
+            io.out(`  not recorded: ${r.eventName} ${r.eventID}: ${r.notRecorded}`);
           return EXIT_OK;
         }),
       );
