@@ -1,4 +1,14 @@
-import { Annotations, Aws, Names, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  Names,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  Tags,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -53,6 +63,7 @@ import {
 } from './private/alert-ways.js';
 import { addDataEvents, checkDataEvents } from './private/data-events.js';
 import { BreakGlassRegionalStack } from './regional-stack.js';
+import { PURPOSE_TAG, createEncryptedTopic } from './private/tamper-topic.js';
 
 /** Properties of {@link BreakGlassAlertChannels}. */
 export type BreakGlassAlertChannelsProps = BreakGlassAlertingOptions;
@@ -79,6 +90,14 @@ export class BreakGlassAlertChannels extends Construct {
   readonly alertTopic: sns.Topic;
   /** Customer-managed key (rotation on) encrypting the alert topic. */
   readonly key: kms.Key;
+  /**
+   * Tamper topic (tagged `breakglass:purpose=tamper-topic`): changes to the alerting itself, drill and
+   * flood alarms, and the alert path's delivery alarms notify it. Its own key, so one change cannot
+   * silence it together with the alert topic.
+   */
+  readonly tamperTopic: sns.Topic;
+  /** Customer-managed key (rotation on) encrypting the tamper topic only. */
+  readonly tamperKey: kms.Key;
   /** Dead-letter queue of every target in the main Region. */
   readonly deadLetterQueue: sqs.Queue;
   /** Log group receiving every way-in event, when `createLoginLogGroup` is set. */
@@ -217,6 +236,16 @@ export class BreakGlassAlertChannels extends Construct {
     );
     for (const email of props.loginAlertEmails ?? [])
       this.alertTopic.addSubscription(new subs.EmailSubscription(email));
+    Tags.of(this.alertTopic).add(PURPOSE_TAG, 'alert-topic');
+    const tamper = createEncryptedTopic(this, {
+      idPrefix: 'Tamper',
+      displayName: 'Break-glass tamper alerts',
+      keyDescription: 'Encrypts the break-glass tamper topic',
+      purpose: 'tamper-topic',
+      emails: props.loginAlertEmails ?? [],
+    });
+    this.tamperTopic = tamper.topic;
+    this.tamperKey = tamper.key;
 
     this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue');
     this.delivery = deliveryFor(this.deadLetterQueue);

@@ -129,7 +129,8 @@ describe('BreakGlassMonitoring with every Region and every channel', () => {
       },
     });
     mainTemplate.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    mainTemplate.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 2);
+    // Each address on the alert topic and on the tamper topic.
+    mainTemplate.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 4);
     const policy = resources(a.main, 'AWS::SNS::TopicPolicy')[0] as Res;
     const statements = (policy.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] })
       .Statement;
