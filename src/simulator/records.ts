@@ -11,6 +11,7 @@
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html#cloudtrail-integration_signin-tempcreds
  */
 import type { CloudTrailRecord } from '../engines/cloudtrail/index.js';
+import { DENIAL_WORDINGS, denialMessage, type DenialWording } from './denials.js';
 
 export interface Caller {
   /** `userIdentity` of the caller. */
@@ -114,8 +115,8 @@ export function stsAssumeRecord(
     readonly sourceIdentity?: string;
     readonly tags?: Readonly<Record<string, string>>;
     readonly providerArn?: string;
-    /** Appended to the AccessDenied message as " because …" (newer message form). */
-    readonly denialReason?: string;
+    /** How the AccessDenied message is worded ({@link DENIAL_WORDINGS}); default: no context. */
+    readonly denial?: DenialWording;
   },
 ): CloudTrailRecord {
   const roleName = c.roleArn.split('/').pop() ?? c.roleArn;
@@ -153,12 +154,15 @@ export function stsAssumeRecord(
     record['resources'] = [{ ARN: c.roleArn, accountId: roleAccount, type: 'AWS::IAM::Role' }];
   } else {
     record['errorCode'] = 'AccessDenied';
-    // AWS's newer access-denied messages append the reason after the resource ARN
-    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html), so a rule keyed
-    // on "ends with the role ARN" misses them; `reason` lets scenarios produce both forms.
-    record['errorMessage'] =
-      `User: ${c.caller.arn} is not authorized to perform: sts:${c.action} on resource: ${c.roleArn}` +
-      (c.denialReason ? ` because ${c.denialReason}` : '');
+    // AWS's newer access-denied messages append why after the resource ARN (./denials.ts), so a rule
+    // keyed on "ends with the role ARN" misses them; `denial` lets scenarios write every documented form.
+    record['errorMessage'] = denialMessage(
+      c.caller.arn,
+      `sts:${c.action}`,
+      c.roleArn,
+      c.denial ?? (DENIAL_WORDINGS[0] as DenialWording),
+      roleAccount,
+    );
     // A denied AssumeRole keeps no request parameters (real stratus-red-team record); the federated calls
     // are unauthenticated requests whose parameters we keep, as the role ARN is part of the request.
     record['requestParameters'] = c.action === 'AssumeRole' ? null : requestParameters;

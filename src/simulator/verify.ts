@@ -17,6 +17,7 @@ import {
 import { isAlert, isLog, replayEvent, type Delivery, type Miss } from './replay.js';
 import { ACCESS_CHANGES, accessChangeCalls } from './access-scenarios.js';
 import { hopProblems } from './delivery/problems.js';
+import { wordingsForRegion, type DenialWording } from './denials.js';
 import { runChecks, summarizeChecks, type CheckResult, type CheckSummary } from './checks.js';
 import { s3GetObjectRecord } from './data-read.js';
 import { trailVerdict } from './trails.js';
@@ -63,6 +64,8 @@ export interface ScenarioResult {
   /** For data events: which trail records it, or why none does. */
   readonly trail?: string;
   readonly ok: boolean;
+  /** Which form of the record this is, when a way in has several (e.g. `denial wording explicit-scp`). */
+  readonly variant?: string;
   /** Why the scenario is a gap (empty when ok). */
   readonly problems: readonly string[];
   readonly eventId: string;
@@ -101,6 +104,8 @@ interface Attempt {
   readonly expectDenied: boolean;
   /** A person the trust policy names, doing everything it asks: being denied means the glass does not break. */
   readonly expectAllowed?: boolean;
+  /** Which form of the record this is, when a way in has several (e.g. a denial wording); named in gaps. */
+  readonly variant?: string;
   readonly expectAlert: boolean;
   readonly expectLog: boolean;
 }
@@ -205,7 +210,13 @@ function federatedDecision(
   }).decision;
 }
 
-function roleAttempts(role: RoleModel, model: SystemModel, region: string, warnings: string[]): Attempt[] {
+function roleAttempts(
+  role: RoleModel,
+  model: SystemModel,
+  region: string,
+  warnings: string[],
+  denials: readonly DenialWording[],
+): Attempt[] {
   const persons = personsOf(role, model);
   if (persons.length === 0) {
     warnings.push(
@@ -251,31 +262,34 @@ function roleAttempts(role: RoleModel, model: SystemModel, region: string, warni
     const { decision, request, caller } = bestAttempt(a.person, role, region, a.mfa, false);
     const sessionName = a.person.name;
     const mustGetIn = a.actor === 'named' && persons.length > 0;
-    out.push({
-      ...entry(
-        'AssumeRole',
-        a.actor,
-        caller.arn,
-        decision,
-        a.actor !== 'named',
-        stsAssumeRecord({
-          key: key('AssumeRole', a.actor, a.person.name),
-          region,
-          account,
-          action: 'AssumeRole',
-          caller,
-          roleArn: role.arn,
-          sessionName,
-          success: decision === 'Allow',
-          ...(a.actor === 'stranger'
-            ? { denialReason: 'no resource-based policy allows the sts:AssumeRole action' }
-            : {}),
-          ...(request.sourceIdentity ? { sourceIdentity: request.sourceIdentity } : {}),
-          ...(request.sessionTags ? { tags: request.sessionTags } : {}),
-        }),
-      ),
-      expectAllowed: mustGetIn,
-    });
+    // A stranger's denial is written in this Region's share of the documented wordings (./denials.ts).
+    const wordings = a.actor === 'stranger' && denials.length > 0 ? denials : [undefined];
+    for (const denial of wordings) {
+      out.push({
+        ...entry(
+          'AssumeRole',
+          a.actor,
+          caller.arn,
+          decision,
+          a.actor !== 'named',
+          stsAssumeRecord({
+            key: key('AssumeRole', a.actor, a.person.name, ...(denial ? [denial.id] : [])),
+            region,
+            account,
+            action: 'AssumeRole',
+            caller,
+            roleArn: role.arn,
+            sessionName,
+            success: decision === 'Allow',
+            ...(denial ? { denial } : {}),
+            ...(request.sourceIdentity ? { sourceIdentity: request.sourceIdentity } : {}),
+            ...(request.sessionTags ? { tags: request.sessionTags } : {}),
+          }),
+        ),
+        expectAllowed: mustGetIn,
+        ...(denial && decision !== 'Allow' ? { variant: `denial wording ${denial.id}` } : {}),
+      });
+    }
   }
 
   // Console switch-role (IAM users only; the console cannot set source identity or tags).
@@ -563,7 +577,8 @@ function observe(model: SystemModel, a: Attempt): Observed {
 function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
   const denied = a.trust === 'ExplicitDeny' || a.trust === 'ImplicitDeny';
   const problems: string[] = [];
-  if (a.expectAlert && !o.alerted && !(denied && !watched)) problems.push('no alert reached a person');
+  if (a.expectAlert && !o.alerted && !(denied && !watched))
+    problems.push(`no alert reached a person${a.variant ? ` (${a.variant})` : ''}`);
   if (o.unrecorded?.asked)
     problems.push(`the data event is not recorded by CloudTrail: ${o.unrecorded.reason}`);
   else if (a.expectLog && !o.logged && !o.notLoggedByConfiguration && !o.unrecorded)
@@ -588,6 +603,7 @@ function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
     notRecorded: o.unrecorded !== undefined && !o.unrecorded.asked,
     ...(o.trail ? { trail: o.trail } : {}),
     ok: problems.length === 0,
+    ...(a.variant ? { variant: a.variant } : {}),
     problems,
     eventId: String(a.record.eventID ?? stableId(a.principal)),
     deliveries: o.deliveries,
@@ -620,9 +636,10 @@ export function verifyModel(model: SystemModel, options: VerifyOptions): VerifyR
   const scenarios: ScenarioResult[] = [];
   for (const role of roles) {
     if (!role) continue;
-    for (const region of options.regions) {
-      scenarios.push(...judgeAll(model, roleAttempts(role, model, region, warnings)));
-    }
+    options.regions.forEach((region, i) => {
+      const denials = wordingsForRegion(i, options.regions.length);
+      scenarios.push(...judgeAll(model, roleAttempts(role, model, region, warnings, denials)));
+    });
   }
   for (const user of users) {
     for (const region of options.regions) {
