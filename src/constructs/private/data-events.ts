@@ -73,4 +73,6 @@ export function addDataEvents(trail: cloudtrail.Trail, services: readonly DataEv
   if (services.length === 0) return;
   const cfn = trail.node.defaultChild as cloudtrail.CfnTrail;
   cfn.advancedEventSelectors = dataEventSelectors(services);
+  // The L2 always writes `EventSelectors: []`; a trail takes one kind of selector or the other.
+  cfn.addPropertyDeletionOverride('EventSelectors');
 }
