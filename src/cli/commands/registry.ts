@@ -114,6 +114,12 @@ export const COMMANDS: readonly CommandEntry[] = [
       "Print the team's break-glass runbook (Markdown) from their config: who and how, alerts, revoke, rotation, report",
     load: async () => (await import('./runbook.js')).runbookCommand,
   },
+  {
+    name: 'doctor',
+    summary:
+      'Check the live account read-only: Regions, bootstrap, secrets, trail, drift of rules/policies, subscriptions, alarms, DLQs, drills (exit 1 on a problem)',
+    load: async () => (await import('./doctor.js')).doctorCommand,
+  },
 ];
 
 /** The entry for `name`, if it is a verb. */

@@ -1,0 +1,91 @@
+/**
+ * What `breakglass doctor` reads from AWS, as a port: the SDK v3 adapters next to this file
+ * implement it (`doctor-sdk.ts`), tests replace the SDK clients with aws-sdk-client-mock. Every
+ * method only reads (see `engines/doctor-calls.ts`); `undefined` means "no such resource".
+ */
+
+export interface TrailInfo {
+  readonly name: string;
+  readonly arn: string;
+  readonly homeRegion: string;
+  readonly multiRegion: boolean;
+  readonly isLogging: boolean;
+  /** Whether its selectors record management events (write or all); undefined when unreadable. */
+  readonly managementEvents: boolean | undefined;
+}
+
+export interface DeployedResource {
+  readonly logicalId: string;
+  readonly physicalId: string;
+  readonly type: string;
+  readonly status: string;
+}
+
+export interface DeployedStack {
+  readonly status: string;
+  readonly resources: readonly DeployedResource[];
+}
+
+export interface DeployedRule {
+  readonly state: string;
+  /** EventPattern as the API returns it (JSON text). */
+  readonly pattern?: string;
+  readonly targets: readonly Record<string, unknown>[];
+}
+
+export interface SubscriptionInfo {
+  /** The subscription ARN, or `PendingConfirmation` while it is not confirmed. */
+  readonly arn: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  readonly pending: boolean;
+  /** `ConfirmationWasAuthenticated`; undefined for a pending subscription (no attributes to read). */
+  readonly authenticated?: boolean;
+}
+
+export interface AlarmInfo {
+  readonly name: string;
+  readonly state: string;
+  readonly actionsEnabled: boolean;
+  readonly reason?: string;
+}
+
+export interface KeyInfo {
+  readonly state: string;
+  readonly policy?: string;
+}
+
+export interface LogEvent {
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+export interface DoctorAws {
+  callerAccount(): Promise<string>;
+  /** Region name → opt status (ENABLED, ENABLED_BY_DEFAULT, DISABLED, ENABLING, DISABLING). */
+  regionStatuses(): Promise<ReadonlyMap<string, string>>;
+  ssmParameter(region: string, name: string): Promise<string | undefined>;
+  /** Whether the secret exists (and is not scheduled for deletion). */
+  secretState(region: string, id: string): Promise<'exists' | 'missing' | 'deleted'>;
+  /** `AssumeRolePolicySizeQuota` of IAM GetAccountSummary (characters). */
+  trustPolicyQuota(): Promise<number | undefined>;
+  trails(region: string): Promise<readonly TrailInfo[]>;
+  stack(region: string, stackName: string): Promise<DeployedStack | undefined>;
+  rule(region: string, name: string, busName: string | undefined): Promise<DeployedRule | undefined>;
+  topicAttributes(region: string, topicArn: string): Promise<Readonly<Record<string, string>> | undefined>;
+  subscriptions(region: string, topicArn: string): Promise<readonly SubscriptionInfo[]>;
+  key(region: string, keyId: string): Promise<KeyInfo | undefined>;
+  alarms(region: string, names: readonly string[]): Promise<readonly AlarmInfo[]>;
+  /** Messages in a queue (visible + in flight), or undefined when it does not exist. */
+  queueDepth(region: string, queueUrl: string): Promise<number | undefined>;
+  /**
+   * Events of a log group since `sinceMs` (epoch ms), oldest first, at most `limit`; undefined when the
+   * log group does not exist.
+   */
+  logEvents(
+    region: string,
+    logGroup: string,
+    sinceMs: number,
+    limit: number,
+  ): Promise<readonly LogEvent[] | undefined>;
+}
