@@ -120,6 +120,12 @@ export const COMMANDS: readonly CommandEntry[] = [
       'Check the live account read-only: Regions, bootstrap, secrets, trail, drift of rules/policies, subscriptions, alarms, DLQs, drills (exit 1 on a problem)',
     load: async () => (await import('./doctor.js')).doctorCommand,
   },
+  {
+    name: 'confirm-subscription',
+    summary:
+      'Confirm an alert email subscription with authenticated unsubscribe (paste the link from the email instead of clicking it)',
+    load: async () => (await import('./confirm-subscription.js')).confirmSubscriptionCommand,
+  },
 ];
 
 /** The entry for `name`, if it is a verb. */
