@@ -3,7 +3,9 @@
  * names; CDK objects become strings (ARNs / names / day counts). Created by the foundation work as a
  * placeholder; owned by the alerting work from here on.
  */
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,6 +19,7 @@ import {
   type BreakGlassAlertingOptions,
   unknownPlaceholders,
 } from '../constructs/alerting-props.js';
+import type { BreakGlassDrillOptions } from '../constructs/drill-options.js';
 import { isKnownRegion, unknownRegionMessage } from '../engines/regions.js';
 
 /** Every value `logs.RetentionDays` allows (days; 9999 = never expire). */
@@ -40,6 +43,16 @@ const arn = (service: string) =>
 /** Alerting/logging fields shared by `role` and `users` (same names as `BreakGlassAlertingOptions`). */
 export const alertingSchema = z.object({
   loginAlertEmails: z.array(z.email()).optional().describe('Email addresses subscribed to the alert topic'),
+  tamperAlerts: z
+    .boolean()
+    .optional()
+    .describe(
+      'Alert when the alerting, a trail, a break-glass principal or the Regions are changed; default true',
+    ),
+  tamperAlertEmails: z
+    .array(z.email())
+    .optional()
+    .describe('Email addresses subscribed to the tamper topic; default the loginAlertEmails'),
   message: z
     .string()
     .superRefine((m, ctx) => {
@@ -131,6 +144,44 @@ export const alertingSchema = z.object({
     .describe(
       `Also record these services' data events on the created trail (needs createTrail): ${DATA_EVENT_SERVICES.join(', ')}`,
     ),
+  dataEventsPrincipals: z
+    .enum(['break-glass', 'all'])
+    .optional()
+    .describe("Whose data events dataEvents records: 'break-glass' sessions and users (default) or 'all'"),
+  drill: z
+    .union([
+      z.literal(true),
+      z
+        .object({
+          schedule: z
+            .string()
+            .regex(/^(rate|cron|at)\(.+\)$/, "must be a schedule expression like 'rate(1 day)'")
+            .optional()
+            .describe("EventBridge Scheduler expression; default 'rate(1 day)'"),
+          window: z
+            .number()
+            .int()
+            .min(2)
+            .max(168)
+            .optional()
+            .describe('Hours without a drill before the missing-drill alarm fires; default 26'),
+          operators: z
+            .array(arn('iam'))
+            .optional()
+            .describe('ARNs of IAM roles or users that may also run a drill (breakglass doctor --drill)'),
+        })
+        .strict(),
+    ])
+    .optional()
+    .describe(
+      'Scheduled drill: a denied AssumeRole each day in every Region, logged not paged, alarmed when missing',
+    ),
+  deniedAttempts: z
+    .enum(['summary', 'each'])
+    .optional()
+    .describe(
+      "Denied attempts: 'summary' (one alert per burst, details in a log group; default) or 'each' (page every one)",
+    ),
 });
 
 export type AlertingConfig = z.infer<typeof alertingSchema>;
@@ -141,6 +192,16 @@ function secret(scope: Construct, id: string, ref: string): secretsmanager.ISecr
     : secretsmanager.Secret.fromSecretNameV2(scope, id, ref);
 }
 
+function drillOptions(cfg: AlertingConfig['drill']): BreakGlassDrillOptions | undefined {
+  if (cfg === undefined) return undefined;
+  if (cfg === true) return {};
+  return {
+    schedule: cfg.schedule,
+    window: cfg.window === undefined ? undefined : Duration.hours(cfg.window),
+    operators: cfg.operators?.map((a) => new iam.ArnPrincipal(a)),
+  };
+}
+
 /**
  * Turns the config form into construct props. Imported resources are created under a child
  * construct `AlertingImports` of `scope`.
@@ -149,6 +210,8 @@ export function toAlertingOptions(scope: Construct, cfg: AlertingConfig): BreakG
   const imports = new Construct(scope, 'AlertingImports');
   return {
     loginAlertEmails: cfg.loginAlertEmails,
+    tamperAlerts: cfg.tamperAlerts,
+    tamperAlertEmails: cfg.tamperAlertEmails,
     message: cfg.message,
     createLoginLogGroup: cfg.createLoginLogGroup,
     logActions: cfg.logActions,
@@ -176,5 +239,8 @@ export function toAlertingOptions(scope: Construct, cfg: AlertingConfig): BreakG
     ),
     createTrail: cfg.createTrail,
     dataEvents: cfg.dataEvents,
+    dataEventsPrincipals: cfg.dataEventsPrincipals,
+    drill: drillOptions(cfg.drill),
+    deniedAttempts: cfg.deniedAttempts,
   };
 }

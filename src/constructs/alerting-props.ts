@@ -1,4 +1,5 @@
 import type * as events from 'aws-cdk-lib/aws-events';
+import type { BreakGlassDrillOptions } from './drill-options.js';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -114,6 +115,48 @@ export interface BreakGlassAlertingOptions {
    * @default - management events only: data access by a break-glass session is not recorded
    */
   readonly dataEvents?: DataEventService[];
+
+  /**
+   * Whose data events `dataEvents` records: `'break-glass'` = only calls whose `userIdentity.arn` is a
+   * session of a monitored break-glass role or a monitored break-glass user (a few events, a few
+   * cents); `'all'` = every principal of the account (the whole account's data access, billed per
+   * event).
+   * @default 'break-glass'
+   */
+  readonly dataEventsPrincipals?: 'break-glass' | 'all';
+
+  /**
+   * A scheduled drill proving the live alert path in every watched Region (see `BreakGlassDrill`):
+   * a denied `sts:AssumeRole` made by EventBridge Scheduler as a drill role, logged (never paged),
+   * with an alarm per Region when no drill arrived within the window. `{}` turns it on with the
+   * defaults (daily, 26-hour window).
+   * @default - no drill
+   */
+  readonly drill?: BreakGlassDrillOptions;
+
+  /**
+   * How denied attempts to assume the role are alerted: `'summary'` writes them to a log group and
+   * one alarm notifies the alert topic once per burst (5-minute windows), so a flood of attempts
+   * cannot bury a real alert; `'each'` pages every attempt on every channel. Successful ways in
+   * always page at once.
+   * @default 'summary'
+   */
+  readonly deniedAttempts?: 'summary' | 'each';
+
+  /**
+   * Alert when the alerting itself is touched (rules, targets, buses, topics, subscriptions, keys,
+   * alarms, log groups, the stacks), any CloudTrail trail is stopped or changed, a break-glass role or
+   * user is changed, or a Region is enabled or disabled: see `BreakGlassTamperAlerts`. The alerts go to
+   * the tamper topic through their own bus, and are mirrored to the alert topic.
+   * @default true
+   */
+  readonly tamperAlerts?: boolean;
+
+  /**
+   * Email addresses subscribed to the tamper topic (tamper alerts and delivery-failure alarms).
+   * @default - the `loginAlertEmails`
+   */
+  readonly tamperAlertEmails?: string[];
 }
 
 /** Services whose data events `dataEvents` can record. */

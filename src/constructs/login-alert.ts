@@ -7,6 +7,8 @@ import { BreakGlassValidationError } from './errors.js';
 import { monitoredRoles, monitoredUsers } from './private/alert-principals.js';
 import { roleFamilies, userFamilies, type WayInFamily } from './private/alert-ways.js';
 import { accessChangeFamilies } from './private/access-changes.js';
+import { DeniedSummary } from './private/denied-summary.js';
+import { drillCallers, excludeCallers, isDeniedAttempt } from './private/drill-callers.js';
 
 /** Properties of {@link BreakGlassLoginAlert}. */
 export interface BreakGlassLoginAlertProps extends BreakGlassAlertingOptions {
@@ -51,9 +53,18 @@ export class BreakGlassLoginAlert extends Construct {
     this.channels.watchPrincipals(mRoles, mUsers);
     this.waysIn = [...roleFamilies(mRoles), ...accessChangeFamilies(mRoles), ...userFamilies(mUsers)];
     const rules: Record<string, events.Rule> = {};
+    // Denied attempts: never the drill's; summarised unless `deniedAttempts: 'each'`.
+    const drills = drillCallers(this.channels);
+    const summarise = (props.deniedAttempts ?? 'summary') === 'summary';
     for (const family of this.waysIn) {
-      for (const v of family.variants)
-        rules[v.id] = this.channels.addAlertRule(this, `${v.id}Alert`, v.pattern, v.fields);
+      for (const v of family.variants) {
+        const denied = isDeniedAttempt(family, v);
+        const pattern = denied ? excludeCallers(v.pattern, drills) : v.pattern;
+        rules[v.id] =
+          denied && summarise
+            ? DeniedSummary.of(this.channels, props.retention).addRule(this, `${v.id}Alert`, pattern)
+            : this.channels.addAlertRule(this, `${v.id}Alert`, pattern, v.fields);
+      }
     }
     this.alertRules = rules;
   }

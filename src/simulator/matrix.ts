@@ -2,10 +2,12 @@ import type { ScenarioResult, VerifyResult, WayIn } from './verify.js';
 import { WAYS_IN } from './verify.js';
 
 /** One cell of the coverage matrix. */
-export type Cell = 'alerted' | 'blocked' | 'missed' | 'unlogged-by-choice' | 'unrecorded' | 'none';
+export type Cell =
+  'alerted' | 'summarised' | 'blocked' | 'missed' | 'unlogged-by-choice' | 'unrecorded' | 'none';
 
 export const CELL_SYMBOL: Readonly<Record<Cell, string>> = {
   alerted: '✓',
+  summarised: 'Σ',
   blocked: '⊘',
   missed: '✗',
   'unlogged-by-choice': '○',
@@ -18,13 +20,14 @@ export const LEGEND = [
   '✓ alerted (Read/Write: logged)   ✗ missed (a gap)   ○ not logged, by configuration (logActions)',
   '⊘ blocked by the trust policy (alerted, or in a Region nobody watches)',
   '◌ not recorded by CloudTrail: no trail selects these data events (dataEvents)',
+  'Σ alerted; the denied attempts there are summarised: one alert per burst (deniedAttempts)',
 ].join('\n');
 
 /**
  * A cell is `missed` when any scenario in it is a gap; `unlogged-by-choice` when its calls are left out
  * of the action log by configuration; `unrecorded` when its data events are recorded by no trail (and
  * none asks for them); `blocked` when every attempt there was denied by the trust policy;
- * `alerted` otherwise.
+ * `summarised` when an attempt there reached people only through a summary alarm; `alerted` otherwise.
  */
 export function cellOf(scenarios: readonly ScenarioResult[]): Cell {
   if (scenarios.length === 0) return 'none';
@@ -33,7 +36,14 @@ export function cellOf(scenarios: readonly ScenarioResult[]): Cell {
   if (scenarios.some((s) => s.notLoggedByConfiguration)) return 'unlogged-by-choice';
   const decided = scenarios.filter((s) => s.trust !== 'n/a');
   if (decided.length > 0 && decided.every((s) => s.trust !== 'Allow')) return 'blocked';
+  if (scenarios.some(summarisedOnly)) return 'summarised';
   return 'alerted';
+}
+
+/** Alerted, and only through a summary alarm (no delivery tells a person about this event by itself). */
+export function summarisedOnly(s: ScenarioResult): boolean {
+  const told = s.deliveries.filter((d) => d.humanFacing);
+  return told.length > 0 && told.every((d) => d.summarisedBy !== undefined);
 }
 
 export interface Matrix {

@@ -7,6 +7,8 @@ import { describeFailure, type HopFailure, type HopName } from './delivery/hop.j
 import { deadLetterCheck } from './delivery/hops.js';
 import { targetVerdict } from './delivery/targets.js';
 import { bodyProblem } from './delivery/body.js';
+import { alarmNotifyProblem } from './delivery/alarms.js';
+import { summaryOf } from './delivery/metric-filters.js';
 import {
   defaultBusArn,
   type BusModel,
@@ -34,6 +36,11 @@ export interface Delivery {
   readonly endpoint?: string;
   /** Every hop to a person works: a topic someone subscribes to, an HTTPS endpoint, a Lambda function. */
   readonly humanFacing: boolean;
+  /**
+   * The person is told by an alarm on a metric filter of the log group this delivery writes to (once
+   * per burst), not by this delivery itself: the alarm's name (see delivery/metric-filters.ts).
+   */
+  readonly summarisedBy?: string;
 }
 
 /** A rule or forwarding that did not deliver, and why (for explaining gaps). */
@@ -265,6 +272,10 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
           });
           continue;
         }
+        const summary =
+          target.kind === 'logs' && !verdict.humanFacing
+            ? summaryOf(model, target.arn, event, (a) => !alarmNotifyProblem(model, a, replayEvent))
+            : undefined;
         deliveries.push({
           ruleArn: rule.arn,
           ruleName: rule.name,
@@ -277,7 +288,8 @@ export function replayEvent(model: SystemModel, event: EventBridgeEvent): Replay
           input,
           via,
           ...(verdict.endpoint !== undefined ? { endpoint: verdict.endpoint } : {}),
-          humanFacing: verdict.humanFacing,
+          humanFacing: verdict.humanFacing || summary !== undefined,
+          ...(summary ? { summarisedBy: summary.alarm.name } : {}),
         });
       }
     }

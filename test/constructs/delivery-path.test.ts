@@ -63,7 +63,7 @@ function publishedRuleDimensions(t: Template, ruleId: string): Record<string, st
 
 function alarmDimensions(t: Template, alarm: Res): Record<string, string> {
   const { value } = resolver(t);
-  const dims = alarm.Properties['Dimensions'] as { Name: string; Value: unknown }[];
+  const dims = (alarm.Properties['Dimensions'] ?? []) as { Name: string; Value: unknown }[];
   return Object.fromEntries(dims.map((d) => [d.Name, String(value(d.Value))]));
 }
 

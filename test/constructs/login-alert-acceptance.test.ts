@@ -63,6 +63,8 @@ beforeAll(() => {
     regions: ['ap-southeast-2'],
     loginAlertEmails: ['oncall@example.com'],
     message: MESSAGE,
+    // Every attempt's own message is checked here, so denied attempts page one by one.
+    deniedAttempts: 'each',
     slack: {
       channel: 'C0123456789',
       tokenSecret: secretsmanager.Secret.fromSecretNameV2(main, 'SlackToken', 'slack-bot-token'),

@@ -194,13 +194,14 @@ describe('BreakGlassMonitoring with every Region and every channel', () => {
   });
 
   it('log groups: retention, RETAIN, resource policy for EventBridge; login log group is a target', () => {
+    // The action log, the login log and the denied-attempt summary's log.
     const groups = resources(a.main, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(2);
+    expect(groups).toHaveLength(3);
     for (const g of groups) {
       expect(g.Properties['RetentionInDays']).toBe(180);
       expect(g.DeletionPolicy).toBe('Retain');
     }
-    expect(resources(a.main, 'AWS::Logs::ResourcePolicy').length).toBe(2);
+    expect(resources(a.main, 'AWS::Logs::ResourcePolicy').length).toBe(3);
   });
 
   it('createTrail: multi-Region trail with log file validation on an encrypted bucket, no prerequisite note', () => {

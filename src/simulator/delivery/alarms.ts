@@ -197,6 +197,23 @@ function notifyProblem(model: SystemModel, alarm: AlarmModel, replay: Replay): H
   };
 }
 
+const told = new WeakMap<AlarmModel, HopFailure | null>();
+
+/** Why the alarm's notification reaches nobody (`undefined`: it reaches a person); cached per alarm. */
+export function alarmNotifyProblem(
+  model: SystemModel,
+  alarm: AlarmModel,
+  replay: Replay,
+): HopFailure | undefined {
+  let v = told.get(alarm);
+  if (v === undefined) {
+    told.set(alarm, null); // An alarm whose state change leads back to itself is judged once.
+    v = notifyProblem(model, alarm, replay) ?? null;
+    told.set(alarm, v);
+  }
+  return v ?? undefined;
+}
+
 /** Problems of the alarms that watch the given rules (and their dead-letter queues); cached per alarm. */
 export function alarmProblems(model: SystemModel, ruleArns: readonly string[], replay: Replay): HopFailure[] {
   const index = indexOf(model);

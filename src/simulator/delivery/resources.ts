@@ -86,6 +86,43 @@ export interface AlarmModel {
   /** Metric math (`Metrics`): not judged offline. */
   readonly metricMath: boolean;
   readonly actions: readonly string[];
+  readonly statistic?: string;
+  /** Seconds. */
+  readonly period?: number;
+  readonly evaluationPeriods?: number;
+  readonly datapointsToAlarm?: number;
+  readonly threshold?: number;
+  readonly comparison?: string;
+  /** `breaching`, `notBreaching`, `ignore`, `missing` (CloudFormation's default). */
+  readonly treatMissingData?: string;
+}
+
+/** An `AWS::Logs::MetricFilter` (one metric transformation; CloudFormation allows exactly one). */
+export interface MetricFilterModel {
+  readonly logicalId: string;
+  readonly account: string;
+  readonly region: string;
+  readonly logGroupName: string;
+  readonly filterPattern: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  /** `1`, a number, or `$.field` (the value is read from the event). */
+  readonly metricValue: string;
+  /** Dimension name → `$.field` whose value the event gives it. */
+  readonly dimensions: readonly { readonly key: string; readonly value: string }[];
+}
+
+/** An `AWS::Scheduler::Schedule` (what it calls, as whom). */
+export interface ScheduleModel {
+  readonly logicalId: string;
+  readonly stackName: string;
+  readonly account: string;
+  readonly region: string;
+  readonly expression: string;
+  readonly state: string;
+  readonly targetArn: string;
+  readonly roleArn: string;
+  readonly input: unknown;
 }
 
 export interface DeliveryResources {
@@ -103,6 +140,8 @@ export interface DeliveryResources {
   readonly apiDestinations: ReadonlyMap<string, ApiDestinationModel>;
   readonly connections: ReadonlySet<string>;
   readonly alarms: readonly AlarmModel[];
+  readonly metricFilters: readonly MetricFilterModel[];
+  readonly schedules: readonly ScheduleModel[];
 }
 
 export interface StackPlace {
@@ -147,6 +186,8 @@ export function collectDeliveryResources(
   const apiDestinations = new Map<string, ApiDestinationModel>();
   const connections = new Set<string>();
   const alarms: AlarmModel[] = [];
+  const metricFilters: MetricFilterModel[] = [];
+  const schedules: ScheduleModel[] = [];
   const topicOf = (arn: string, account: string, region: string): TopicModel => {
     let t = topics.get(arn);
     if (!t) {
@@ -242,6 +283,50 @@ export function collectDeliveryResources(
             dimensions: dims.map((d) => ({ name: String(d['Name']), value: String(d['Value']) })),
             metricMath: Array.isArray(p['Metrics']),
             actions: strings(p['AlarmActions']),
+            ...alarmEvaluation(p),
+          });
+          break;
+        }
+        case 'AWS::Logs::MetricFilter': {
+          const logGroupName = str(p['LogGroupName']);
+          const filterPattern = typeof p['FilterPattern'] === 'string' ? p['FilterPattern'] : undefined;
+          const mt = Array.isArray(p['MetricTransformations'])
+            ? p['MetricTransformations'].filter(isObject)
+            : [];
+          for (const m of mt) {
+            const namespace = str(m['MetricNamespace']);
+            const metricName = str(m['MetricName']);
+            if (!logGroupName || filterPattern === undefined || !namespace || !metricName) continue;
+            const dims = Array.isArray(m['Dimensions']) ? m['Dimensions'].filter(isObject) : [];
+            metricFilters.push({
+              logicalId: r.logicalId,
+              account,
+              region,
+              logGroupName,
+              filterPattern,
+              namespace,
+              metricName,
+              metricValue: String(m['MetricValue'] ?? ''),
+              dimensions: dims.map((d) => ({ key: String(d['Key']), value: String(d['Value']) })),
+            });
+          }
+          break;
+        }
+        case 'AWS::Scheduler::Schedule': {
+          const target = isObject(p['Target']) ? p['Target'] : {};
+          const targetArn = str(target['Arn']);
+          const roleArn = str(target['RoleArn']);
+          if (!targetArn || !roleArn) break;
+          schedules.push({
+            logicalId: r.logicalId,
+            stackName: place.stackName,
+            account,
+            region,
+            expression: String(p['ScheduleExpression'] ?? ''),
+            state: String(p['State'] ?? 'ENABLED'),
+            targetArn,
+            roleArn,
+            input: parseJsonMaybe(target['Input']),
           });
           break;
         }
@@ -327,5 +412,25 @@ export function collectDeliveryResources(
     apiDestinations,
     connections,
     alarms,
+    metricFilters,
+    schedules,
   };
+}
+
+/** How an `AWS::CloudWatch::Alarm` evaluates its metric (numbers as CloudFormation may give them: strings). */
+function alarmEvaluation(p: Record<string, unknown>): Partial<AlarmModel> {
+  const num = (v: unknown): number | undefined => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const out: Record<string, unknown> = {
+    statistic: str(p['Statistic']),
+    period: num(p['Period']),
+    evaluationPeriods: num(p['EvaluationPeriods']),
+    datapointsToAlarm: num(p['DatapointsToAlarm']),
+    threshold: num(p['Threshold']),
+    comparison: str(p['ComparisonOperator']),
+    treatMissingData: str(p['TreatMissingData']),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<AlarmModel>;
 }
