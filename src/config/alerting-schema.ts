@@ -43,16 +43,6 @@ const arn = (service: string) =>
 /** Alerting/logging fields shared by `role` and `users` (same names as `BreakGlassAlertingOptions`). */
 export const alertingSchema = z.object({
   loginAlertEmails: z.array(z.email()).optional().describe('Email addresses subscribed to the alert topic'),
-  tamperAlerts: z
-    .boolean()
-    .optional()
-    .describe(
-      'Alert when the alerting, a trail, a break-glass principal or the Regions are changed; default true',
-    ),
-  tamperAlertEmails: z
-    .array(z.email())
-    .optional()
-    .describe('Email addresses subscribed to the tamper topic; default the loginAlertEmails'),
   message: z
     .string()
     .superRefine((m, ctx) => {
@@ -144,10 +134,6 @@ export const alertingSchema = z.object({
     .describe(
       `Also record these services' data events on the created trail (needs createTrail): ${DATA_EVENT_SERVICES.join(', ')}`,
     ),
-  dataEventsPrincipals: z
-    .enum(['break-glass', 'all'])
-    .optional()
-    .describe("Whose data events dataEvents records: 'break-glass' sessions and users (default) or 'all'"),
   drill: z
     .union([
       z.literal(true),
@@ -210,8 +196,6 @@ export function toAlertingOptions(scope: Construct, cfg: AlertingConfig): BreakG
   const imports = new Construct(scope, 'AlertingImports');
   return {
     loginAlertEmails: cfg.loginAlertEmails,
-    tamperAlerts: cfg.tamperAlerts,
-    tamperAlertEmails: cfg.tamperAlertEmails,
     message: cfg.message,
     createLoginLogGroup: cfg.createLoginLogGroup,
     logActions: cfg.logActions,
@@ -239,7 +223,6 @@ export function toAlertingOptions(scope: Construct, cfg: AlertingConfig): BreakG
     ),
     createTrail: cfg.createTrail,
     dataEvents: cfg.dataEvents,
-    dataEventsPrincipals: cfg.dataEventsPrincipals,
     drill: drillOptions(cfg.drill),
     deniedAttempts: cfg.deniedAttempts,
   };

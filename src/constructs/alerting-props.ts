@@ -117,15 +117,6 @@ export interface BreakGlassAlertingOptions {
   readonly dataEvents?: DataEventService[];
 
   /**
-   * Whose data events `dataEvents` records: `'break-glass'` = only calls whose `userIdentity.arn` is a
-   * session of a monitored break-glass role or a monitored break-glass user (a few events, a few
-   * cents); `'all'` = every principal of the account (the whole account's data access, billed per
-   * event).
-   * @default 'break-glass'
-   */
-  readonly dataEventsPrincipals?: 'break-glass' | 'all';
-
-  /**
    * A scheduled drill proving the live alert path in every watched Region (see `BreakGlassDrill`):
    * a denied `sts:AssumeRole` made by EventBridge Scheduler as a drill role, logged (never paged),
    * with an alarm per Region when no drill arrived within the window. `{}` turns it on with the
@@ -142,21 +133,6 @@ export interface BreakGlassAlertingOptions {
    * @default 'summary'
    */
   readonly deniedAttempts?: 'summary' | 'each';
-
-  /**
-   * Alert when the alerting itself is touched (rules, targets, buses, topics, subscriptions, keys,
-   * alarms, log groups, the stacks), any CloudTrail trail is stopped or changed, a break-glass role or
-   * user is changed, or a Region is enabled or disabled: see `BreakGlassTamperAlerts`. The alerts go to
-   * the tamper topic through their own bus, and are mirrored to the alert topic.
-   * @default true
-   */
-  readonly tamperAlerts?: boolean;
-
-  /**
-   * Email addresses subscribed to the tamper topic (tamper alerts and delivery-failure alarms).
-   * @default - the `loginAlertEmails`
-   */
-  readonly tamperAlertEmails?: string[];
 }
 
 /** Services whose data events `dataEvents` can record. */
