@@ -7,6 +7,7 @@ import {
   type TrustedAccountUsers,
 } from '../constructs/break-glass-role.js';
 import { BreakGlassUser } from '../constructs/break-glass-user.js';
+import { BreakGlassDoctorPolicy } from '../constructs/doctor-policy.js';
 import { BreakGlassValidationError } from '../constructs/errors.js';
 import { toAlertingOptions } from './alerting-schema.js';
 import { ConfigError } from './errors.js';
@@ -128,6 +129,7 @@ export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App
           () => new BreakGlassRole(stack, 'BreakGlass', roleProps(stack, roleConfig, config.users)),
         ),
       );
+      if (config.doctorPolicy) new BreakGlassDoctorPolicy(stack, 'DoctorPolicy');
     }
   }
 
@@ -151,6 +153,10 @@ export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App
           ],
         }),
     );
+    // One doctor policy per account: the role stacks have it already where the users live with a role.
+    const roleAccounts = config.role ? [config.account, ...(config.memberAccounts ?? [])] : [];
+    if (config.doctorPolicy && !roleAccounts.includes(users.account))
+      new BreakGlassDoctorPolicy(stack, 'DoctorPolicy');
   }
   return app;
 }

@@ -189,6 +189,10 @@ export const configSchema = z
       .describe('More accounts that get the same role stack (<stackName>-<account>)'),
     role: roleSchema.optional().describe('BreakGlassRole props'),
     users: usersSchema.optional().describe('BreakGlassUser props + where to deploy them'),
+    doctorPolicy: z
+      .boolean()
+      .optional()
+      .describe('Create BreakGlassDoctorPolicy (the read-only actions of breakglass doctor) in each stack'),
   })
   .strict()
   .refine((c) => c.role !== undefined || c.users !== undefined, {

@@ -10,6 +10,7 @@ export {
   DEFAULT_BOOTSTRAP_QUALIFIER,
 } from './deployer.js';
 export { BreakGlassMonitoring, type BreakGlassMonitoringProps } from './monitoring.js';
+export { BreakGlassDoctorPolicy, type BreakGlassDoctorPolicyProps } from './doctor-policy.js';
 // --- alerting (login alerts, action logging, channels, regional forwarding) ---
 export { BreakGlassLoginAlert, type BreakGlassLoginAlertProps } from './login-alert.js';
 export { BreakGlassLogActions, type BreakGlassLogActionsProps } from './log-actions.js';
