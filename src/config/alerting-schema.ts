@@ -134,6 +134,10 @@ export const alertingSchema = z.object({
     .describe(
       `Also record these services' data events on the created trail (needs createTrail): ${DATA_EVENT_SERVICES.join(', ')}`,
     ),
+  dataEventsPrincipals: z
+    .enum(['break-glass', 'all'])
+    .optional()
+    .describe("Whose data events dataEvents records: 'break-glass' sessions and users (default) or 'all'"),
   drill: z
     .union([
       z.literal(true),
@@ -223,6 +227,7 @@ export function toAlertingOptions(scope: Construct, cfg: AlertingConfig): BreakG
     ),
     createTrail: cfg.createTrail,
     dataEvents: cfg.dataEvents,
+    dataEventsPrincipals: cfg.dataEventsPrincipals,
     drill: drillOptions(cfg.drill),
     deniedAttempts: cfg.deniedAttempts,
   };

@@ -117,6 +117,15 @@ export interface BreakGlassAlertingOptions {
   readonly dataEvents?: DataEventService[];
 
   /**
+   * Whose data events `dataEvents` records: `'break-glass'` = only calls whose `userIdentity.arn` is a
+   * session of a monitored break-glass role or a monitored break-glass user (a few events, a few
+   * cents); `'all'` = every principal of the account (the whole account's data access, billed per
+   * event).
+   * @default 'break-glass'
+   */
+  readonly dataEventsPrincipals?: 'break-glass' | 'all';
+
+  /**
    * A scheduled drill proving the live alert path in every watched Region (see `BreakGlassDrill`):
    * a denied `sts:AssumeRole` made by EventBridge Scheduler as a drill role, logged (never paged),
    * with an alarm per Region when no drill arrived within the window. `{}` turns it on with the

@@ -176,6 +176,7 @@ const ALERTING_KEYS = [
   'alertFunctions',
   'createTrail',
   'dataEvents',
+  'dataEventsPrincipals',
   'drill',
   'deniedAttempts',
 ] as const satisfies readonly (keyof BreakGlassAlertingOptions)[];

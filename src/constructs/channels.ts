@@ -405,7 +405,16 @@ export class BreakGlassAlertChannels extends Construct {
         includeGlobalServiceEvents: true,
         enableFileValidation: true,
       });
-      addDataEvents(this.trail, dataEvents);
+      addDataEvents(
+        this.trail,
+        dataEvents,
+        props.dataEventsPrincipals === 'all'
+          ? undefined
+          : () => ({
+              sessionArnPrefixes: this.roles.map((r) => r.sessionArnPrefix),
+              userArns: this.users.map((u) => u.arn),
+            }),
+      );
     } else {
       Annotations.of(this).addInfo(
         'Break-glass alerting needs a CloudTrail trail in this account (CloudTrail delivers events to EventBridge only for trails); set createTrail: true or keep an organization / multi-Region trail.',

@@ -5,7 +5,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { BreakGlassAlertChannels } from '../../src/constructs/channels.js';
+import { BreakGlassMonitoring } from '../../src/constructs/monitoring.js';
 import type { BreakGlassAlertingOptions } from '../../src/constructs/alerting-props.js';
 import { alertingSchema } from '../../src/config/alerting-schema.js';
 
@@ -16,8 +18,12 @@ function channels(props: BreakGlassAlertingOptions): Template {
 }
 
 describe('dataEvents on the created trail', () => {
-  it('adds one advanced selector for management events and one per data-event resource type', () => {
-    const t = channels({ createTrail: true, dataEvents: ['s3', 'dynamodb', 'lambda'] });
+  it("with dataEventsPrincipals 'all': one advanced selector for management events and one per data-event resource type", () => {
+    const t = channels({
+      createTrail: true,
+      dataEvents: ['s3', 'dynamodb', 'lambda'],
+      dataEventsPrincipals: 'all',
+    });
     t.resourceCountIs('AWS::CloudTrail::Trail', 1);
     t.hasResourceProperties('AWS::CloudTrail::Trail', {
       IsMultiRegionTrail: true,
@@ -46,11 +52,61 @@ describe('dataEvents on the created trail', () => {
   });
 
   it('lists a repeated service once', () => {
-    const t = channels({ createTrail: true, dataEvents: ['s3', 's3'] });
+    const t = channels({ createTrail: true, dataEvents: ['s3', 's3'], dataEventsPrincipals: 'all' });
     const trail = Object.values(t.findResources('AWS::CloudTrail::Trail'))[0] as {
       Properties: { AdvancedEventSelectors: unknown[] };
     };
     expect(trail.Properties.AdvancedEventSelectors).toHaveLength(2);
+  });
+
+  it('by default records only the data events of break-glass sessions and users (userIdentity.arn)', () => {
+    const stack = new Stack(new App(), 'Main', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const role = new iam.Role(stack, 'Role', {
+      roleName: 'BreakGlass',
+      assumedBy: new iam.AccountRootPrincipal(),
+    });
+    const user = new iam.User(stack, 'User', { userName: 'breakglass-1' });
+    new BreakGlassMonitoring(stack, 'Monitoring', {
+      roles: [role],
+      users: [user],
+      regions: ['eu-west-1'],
+      createTrail: true,
+      dataEvents: ['s3'],
+    });
+    const base = [
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+    ];
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudTrail::Trail', {
+      AdvancedEventSelectors: [
+        { FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+        {
+          FieldSelectors: [
+            ...base,
+            {
+              Field: 'userIdentity.arn',
+              StartsWith: [
+                {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':sts::111122223333:assumed-role/',
+                      { Ref: Match.stringLikeRegexp('^Role') },
+                      '/',
+                    ],
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        {
+          FieldSelectors: [...base, { Field: 'userIdentity.arn', Equals: [Match.anyValue()] }],
+        },
+      ],
+    });
   });
 
   it('leaves the trail without selectors (management events only) when dataEvents is not set', () => {

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { stacksFromConfig } from '../../src/cli/system.js';
@@ -125,6 +125,8 @@ describe('data events on (dataEvents: [s3])', () => {
             FieldSelectors: [
               { Field: 'eventCategory', Equals: ['Data'] },
               { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+              // Only the break-glass role's sessions (the default, dataEventsPrincipals: 'break-glass').
+              { Field: 'userIdentity.arn', StartsWith: [Match.anyValue()] },
             ],
           },
         ],
@@ -143,6 +145,21 @@ describe('data events on (dataEvents: [s3])', () => {
     const [r] = simulateEvents(buildModel(stacks), readEventsFile(FIXTURE).events);
     expect(r?.logged).toBe(true);
     expect(r?.notRecorded).toBeUndefined();
+  });
+
+  it("does not record another principal's read (selectors narrowed to break-glass sessions)", () => {
+    const record = readEventsFile(FIXTURE).events[0]?.record as Json;
+    const ui = record['userIdentity'] as Json;
+    const other = {
+      ...record,
+      userIdentity: { ...ui, arn: 'arn:aws:sts::111122223333:assumed-role/BreakGlassReader/alice' },
+    };
+    const dirO = tempDir('breakglass-data-events-o-');
+    const file = join(dirO, 'o.json');
+    writeFileSync(file, JSON.stringify(other));
+    const [r] = simulateEvents(buildModel(stacks), readEventsFile(file).events);
+    expect(r?.logged).toBe(false);
+    expect(r?.notRecorded).toMatch(/selects AWS::S3::Object data events but does not select this GetObject/);
   });
 
   it('a trail asking for S3 data events that misses this read: a verify gap naming the trail', () => {

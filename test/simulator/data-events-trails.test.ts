@@ -26,7 +26,11 @@ const management: CloudTrailRecord = {
 const ACCOUNT = '111122223333';
 
 /** Trails from a one-stack template (CloudFormation properties as written), in eu-west-1 unless given. */
-function trails(props: Record<string, unknown>[], region = 'eu-west-1', account = ACCOUNT): TrailModel[] {
+function trails(
+  props: Record<string, unknown>[],
+  region = 'eu-west-1',
+  account = ACCOUNT,
+): readonly TrailModel[] {
   const Resources = Object.fromEntries(
     props.map((p, i) => [
       `Trail${i}`,
@@ -74,7 +78,7 @@ describe('dataResourceOf', () => {
 describe('trailVerdict', () => {
   const cases: {
     name: string;
-    trails: TrailModel[];
+    trails: readonly TrailModel[];
     record: CloudTrailRecord;
     expected: 'management' | 'recorded' | 'not asked' | 'asked' | 'no trail';
     reason?: RegExp;

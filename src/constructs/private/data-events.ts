@@ -13,6 +13,7 @@
  * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedEventSelector.html
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/filtering-data-events.html
  */
+import { Lazy } from 'aws-cdk-lib';
 import type * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import { DATA_EVENT_SERVICES, type DataEventService } from '../alerting-props.js';
 import { BreakGlassValidationError } from '../errors.js';
@@ -45,34 +46,67 @@ export function checkDataEvents(path: string, services: readonly string[]): Data
   return out;
 }
 
-/** The advanced event selectors: every management event, plus every data event of each service. */
+/** Whose data events are recorded: everyone's, or only these break-glass principals'. */
+export interface DataEventPrincipals {
+  /** `arn:<partition>:sts::<account>:assumed-role/<role name>/`: every session of the role. */
+  readonly sessionArnPrefixes: readonly string[];
+  /** IAM user ARNs (calls made with the user's own credentials). */
+  readonly userArns: readonly string[];
+}
+
+/**
+ * The advanced event selectors: every management event, plus the data events of each service —
+ * everyone's, or (with `principals`) only those whose `userIdentity.arn` is a break-glass session or
+ * user. `userIdentity.arn` is a data-event selector field on trails (AdvancedFieldSelector in the
+ * CloudTrail API Reference); for management events it is not (event data stores only). Sessions and
+ * users get separate selectors: a session prefix is matched with `StartsWith` (it ends with `/`, so
+ * `role/alice` does not cover `role/alice2`), a user ARN with `Equals`.
+ */
 export function dataEventSelectors(
   services: readonly DataEventService[],
+  principals?: DataEventPrincipals,
 ): cloudtrail.CfnTrail.AdvancedEventSelectorProperty[] {
+  const data = (s: DataEventService, who?: cloudtrail.CfnTrail.AdvancedFieldSelectorProperty) => ({
+    name: `Data events: ${DATA_EVENT_RESOURCE_TYPES[s]}${who ? ` by break-glass ${who.startsWith ? 'sessions' : 'users'}` : ''}`,
+    fieldSelectors: [
+      { field: 'eventCategory', equalTo: ['Data'] },
+      { field: 'resources.type', equalTo: [DATA_EVENT_RESOURCE_TYPES[s]] },
+      ...(who ? [who] : []),
+    ],
+  });
+  const who: (cloudtrail.CfnTrail.AdvancedFieldSelectorProperty | undefined)[] = principals
+    ? [
+        ...(principals.sessionArnPrefixes.length > 0
+          ? [{ field: 'userIdentity.arn', startsWith: [...principals.sessionArnPrefixes] }]
+          : []),
+        ...(principals.userArns.length > 0
+          ? [{ field: 'userIdentity.arn', equalTo: [...principals.userArns] }]
+          : []),
+      ]
+    : [undefined];
   return [
     {
       name: 'Management events (every alert relies on them)',
       fieldSelectors: [{ field: 'eventCategory', equalTo: ['Management'] }],
     },
-    ...services.map((s) => ({
-      name: `Data events: ${DATA_EVENT_RESOURCE_TYPES[s]}`,
-      fieldSelectors: [
-        { field: 'eventCategory', equalTo: ['Data'] },
-        { field: 'resources.type', equalTo: [DATA_EVENT_RESOURCE_TYPES[s]] },
-      ],
-    })),
+    ...services.flatMap((s) => who.map((w) => data(s, w))),
   ];
 }
 
 /**
- * Sets the selectors on the trail (on its L1: the L2 `Trail` only writes basic selectors). Five
- * services make 11 selector values; CloudTrail allows 500 per trail
- * (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html).
+ * Sets the selectors on the trail (on its L1: the L2 `Trail` only writes basic selectors), at synthesis
+ * (`principals` is read then, when every break-glass principal is registered). CloudTrail allows 500
+ * selector values per trail (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html):
+ * five services make 11, and each break-glass principal adds one per service.
  */
-export function addDataEvents(trail: cloudtrail.Trail, services: readonly DataEventService[]): void {
+export function addDataEvents(
+  trail: cloudtrail.Trail,
+  services: readonly DataEventService[],
+  principals?: () => DataEventPrincipals,
+): void {
   if (services.length === 0) return;
   const cfn = trail.node.defaultChild as cloudtrail.CfnTrail;
-  cfn.advancedEventSelectors = dataEventSelectors(services);
+  cfn.advancedEventSelectors = Lazy.any({ produce: () => dataEventSelectors(services, principals?.()) });
   // The L2 always writes `EventSelectors: []`; a trail takes one kind of selector or the other.
   cfn.addPropertyDeletionOverride('EventSelectors');
 }
