@@ -17,10 +17,10 @@ const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefine
 /** Turns an ARN pattern with `*`/`?` into one concrete ARN that the pattern matches. */
 export function instantiatePattern(pattern: string, region: string): string {
   return pattern
-    .replace('sso.amazonaws.com/*', `sso.amazonaws.com/${region}/`)
+    .replace(/sso\.amazonaws\.com\/?\*\/?/, `sso.amazonaws.com/${region}/`)
     .replace(/\/\/+/g, '/')
-    .replace(/AWSReservedSSO_\*_\*/g, 'AWSReservedSSO_BreakGlass_0123456789abcdef')
-    .replace(/AWSReservedSSO_([^*/]+)_\*/g, 'AWSReservedSSO_$1_0123456789abcdef')
+    .replace(/AWSReservedSSO_\*_(\*|\?{16})/g, 'AWSReservedSSO_BreakGlass_0123456789abcdef')
+    .replace(/AWSReservedSSO_([^*/?]+)_(\*|\?{16})/g, 'AWSReservedSSO_$1_0123456789abcdef')
     .replace(/\*/g, 'example')
     .replace(/\?/g, 'x');
 }
@@ -87,7 +87,7 @@ export function personsOf(role: RoleModel, model: SystemModel): Person[] {
     for (const name of sessionNames) {
       const pattern =
         ssoPatterns[0] ??
-        `arn:aws:iam::${role.account}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_*_*`;
+        `arn:aws:iam::${role.account}:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_*_${'?'.repeat(16)}`;
       const roleArn = instantiatePattern(pattern, 'us-east-1');
       add({ kind: 'sso', name, roleArn, account: roleArn.split(':')[4] ?? role.account });
     }

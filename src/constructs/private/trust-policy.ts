@@ -24,9 +24,18 @@
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable
  *   https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (RoleSessionName)
  * - IAM Identity Center roles live under `/aws-reserved/sso.amazonaws.com/` (optionally a Region
- *   segment) and are named `AWSReservedSSO_<permission set>_<suffix>`; AWS recommends matching them
- *   with `ArnLike aws:PrincipalArn` because the suffix is unpredictable:
+ *   segment) and are named `AWSReservedSSO_<permission set>_<unique suffix>`, the suffix 16
+ *   characters (`1234567890abcdef` in the guide); AWS recommends matching them with `ArnLike
+ *   aws:PrincipalArn` because the suffix changes when the role is re-created:
  *   https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html
+ *   Permission-set names are `[\w+=,.@-]{1,32}` (no `/`:
+ *   https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionSet.html), so the role
+ *   name is the last path segment; {@link ssoRoleArnPattern} anchors both of its ends.
+ * - Identity Center puts the user's identity-store id in the request context (`identitystore:UserId`)
+ *   only for identity-enhanced sessions that an application creates with a context assertion
+ *   (https://docs.aws.amazon.com/singlesignon/latest/userguide/condition-context-keys-sts-idc.html),
+ *   not for the access-portal and CLI sessions of a permission set: people are identified by session
+ *   name (= Identity Center user name), see README "Threat model" for the name-reuse risk.
  * - `ForAllValues:` is true when the key is absent, hence the extra `Null aws:RequestTag/Reason false`:
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
  */
@@ -60,8 +69,20 @@ export function userArn(partition: string, account: string, name: string): strin
   return `arn:${partition}:iam::${account}:user/${name}`;
 }
 
+/** The unique suffix of an Identity Center role name: 16 characters, one IAM `?` each. */
+const SSO_SUFFIX = '?'.repeat(16);
+
+/**
+ * The `ArnLike` pattern for the Identity Center roles of `permissionSet` (`'*'` = any). Anchored on
+ * the role name: it starts right after a `/` with `AWSReservedSSO_<permission set>_` and ends with
+ * exactly the 16-character suffix, so neither `Ops-AWSReservedSSO_BreakGlassAccess` (a longer name
+ * ending in ours) nor `BreakGlassAccess_Evil` (ours plus more) qualifies. The `*` before that `/`
+ * stands for the optional Region segment (`sso.amazonaws.com/AWSReservedSSO_…` and
+ * `sso.amazonaws.com/eu-west-2/AWSReservedSSO_…` both match): one pattern for both path forms keeps
+ * the trust policy inside IAM's size quota.
+ */
 export function ssoRoleArnPattern(partition: string, account: string, permissionSet: string): string {
-  return `arn:${partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_${permissionSet}_*`;
+  return `arn:${partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_${permissionSet}_${SSO_SUFFIX}`;
 }
 
 /** The policy variable IAM replaces with the caller's IAM user name (IAM users only). */
