@@ -53,9 +53,10 @@ export interface BreakGlassRoleProps extends BreakGlassAlertingOptions {
   readonly federatedUsernames?: string[];
 
   /**
-   * Identity Center permission-set names whose roles (`AWSReservedSSO_<name>_*`) the people in
-   * `federatedUsernames` may come from. `'*'` = any permission set. Note a `_` in names: `Admin`
-   * also matches a permission set called `Admin_X`.
+   * Identity Center permission-set names whose roles (`AWSReservedSSO_<name>_<16-character
+   * suffix>` under `/aws-reserved/sso.amazonaws.com/`, with or without a Region segment) the people
+   * in `federatedUsernames` may come from. Exact: `Admin` matches neither `Admin_X` nor
+   * `Ops-Admin`. `'*'` = any permission set.
    * @default ['*']
    */
   readonly federatedPermissionSets?: string[];
