@@ -17,7 +17,7 @@ export const CELL_SYMBOL: Readonly<Record<Cell, string>> = {
 
 /** What each symbol means, printed under every matrix. */
 export const LEGEND = [
-  '✓ alerted (Read/Write: logged)   ✗ missed (a gap)   ○ not logged, by configuration (logActions)',
+  '✓ alerted (Read/Write/DataRead: logged)   ✗ missed (a gap)   ○ not logged, by configuration (logActions)',
   '⊘ blocked by the trust policy (alerted, or in a Region nobody watches)',
   '◌ not recorded by CloudTrail: no trail selects these data events (dataEvents)',
   'Σ alerted; the denied attempts there are summarised: one alert per burst (deniedAttempts)',
