@@ -17,6 +17,7 @@ import {
   type SystemModel,
 } from '../../src/simulator/index.js';
 import { DENIAL_WORDINGS, wordingsForRegion } from '../../src/simulator/denials.js';
+import { iamUserIdentity, signinRecord, stsAssumeRecord } from '../../src/simulator/records.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
 const ROLE = 'arn:aws:iam::111122223333:role/BreakGlass';
@@ -53,6 +54,12 @@ beforeAll(() => {
       '  managedPolicies: [ReadOnlyAccess]',
       `  regions: [${REGIONS.join(', ')}]`,
       '  loginAlertEmails: [sec@example.com]',
+      'users:',
+      "  account: '444455556666'",
+      '  region: eu-west-1',
+      '  usernames: [breakglass-1]',
+      '  loginAlertEmails: [sec@example.com]',
+      `  regions: [${REGIONS.join(', ')}]`,
     ].join('\n'),
   );
   stacks = stacksFromConfig(file);
@@ -174,5 +181,79 @@ describe('verify writes every denial wording', () => {
     const explicit = DENIAL_WORDINGS.filter((w) => w.id.startsWith('explicit-'));
     expect(missed.sort()).toEqual(explicit.map((w) => `denial wording ${w.id}`).sort());
     expect(result.scenarios.filter((s) => missed.includes(s.variant)).every((s) => !s.ok)).toBe(true);
+  });
+});
+
+describe('letter case: what a caller types', () => {
+  const alice = 'arn:aws:iam::111122223333:user/alice';
+  const caller = { identity: iamUserIdentity(alice, 'alice', '111122223333'), arn: alice };
+  const common = { region: 'eu-west-1', account: '111122223333' };
+  const records = (spelled: string) => [
+    // IAM role names are unique whatever their case, so any spelling of the ARN names our role.
+    stsAssumeRecord({
+      ...common,
+      key: `assume ${spelled}`,
+      action: 'AssumeRole',
+      caller,
+      roleArn: spelled,
+      sessionName: 'alice',
+      success: true,
+    }),
+    signinRecord({
+      ...common,
+      key: `switch ${spelled}`,
+      eventName: 'SwitchRole',
+      identity: caller.identity,
+      success: true,
+      switchTo: spelled,
+    }),
+  ];
+
+  it('alerts AssumeRole and console SwitchRole with the role ARN in other letter case', () => {
+    for (const spelled of [mixed(ROLE), ROLE.toLowerCase()]) {
+      const results = simulate(model, records(spelled) as unknown as Json[]);
+      expect(results.map((r) => [r.eventName, r.alerted])).toEqual([
+        ['AssumeRole', true],
+        ['SwitchRole', true],
+      ]);
+    }
+  });
+
+  it('alerts a failed console sign-in with the user name typed in other letter case', () => {
+    const typed = {
+      type: 'IAMUser',
+      accountId: '444455556666',
+      principalId: '444455556666',
+      userName: 'BreakGlass-1',
+    };
+    const record = signinRecord({
+      key: 'login typed',
+      region: 'us-east-1',
+      account: '444455556666',
+      eventName: 'ConsoleLogin',
+      identity: typed,
+      success: false,
+    });
+    const [r] = simulate(model, [record as unknown as Json]);
+    expect(r?.alerted).toBe(true);
+  });
+
+  it('still tells other roles and users apart (case-insensitive is not a prefix or suffix)', () => {
+    const other = records('arn:aws:iam::111122223333:role/breakglass2');
+    const login = signinRecord({
+      key: 'login other',
+      region: 'us-east-1',
+      account: '444455556666',
+      eventName: 'ConsoleLogin',
+      identity: {
+        type: 'IAMUser',
+        accountId: '444455556666',
+        principalId: '444455556666',
+        userName: 'BreakGlass-10',
+      },
+      success: false,
+    });
+    const results = simulate(model, [...other, login] as unknown as Json[]);
+    expect(results.filter((r) => r.deliveries.length > 0).map((r) => r.eventName)).toEqual([]);
   });
 });
