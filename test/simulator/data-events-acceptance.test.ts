@@ -82,6 +82,15 @@ describe('data events off (createTrail without dataEvents)', () => {
     expect(r?.notRecorded).toMatch(/no trail selects AWS::S3::Object data events/);
   });
 
+  it('the simulate command prints not recorded, and why, instead of logged', async () => {
+    const io = captureIO();
+    expect(await runCli(['simulate', '--config', files.off, '--events', FIXTURE], io)).toBe(0);
+    const out = io.stdout.join('\n');
+    expect(out).toMatch(/GetObject .* not recorded /);
+    expect(out).toMatch(/1 event\(s\): 0 alerted, 0 logged, 1 not recorded by CloudTrail/);
+    expect(out).toMatch(/not recorded: GetObject \S+: no trail selects AWS::S3::Object data events/);
+  }, 300_000);
+
   it('simulate still logs a management call of the same session (only data events need selectors)', () => {
     const { events } = readEventsFile(FIXTURE);
     const record = events[0]?.record ?? {};
