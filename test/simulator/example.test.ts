@@ -75,6 +75,7 @@ describe('verify on the bundled example', () => {
       'RoleChaining',
       'ReadAction',
       'WriteAction',
+      'DataRead',
     ]) {
       expect(m.waysIn).toContain(w);
     }
@@ -98,6 +99,16 @@ describe('verify on the bundled example', () => {
       expect(s.trust).not.toBe('Allow');
       expect(s.alerted).toBe(true);
     }
+  });
+
+  it("logs the role's S3 object reads (dataEvents: [s3]) and shows the users' as not recorded", () => {
+    const reads = result.scenarios.filter((s) => s.wayIn === 'DataRead');
+    const ofRole = reads.filter((s) => result.roles.includes(s.target));
+    const ofUsers = reads.filter((s) => result.users.includes(s.target));
+    expect(ofRole).toHaveLength(ALL_REGIONS.length * result.roles.length);
+    expect(ofRole.every((s) => s.logged && !s.notRecorded && s.ok)).toBe(true);
+    expect(ofUsers.length).toBeGreaterThan(0);
+    expect(ofUsers.every((s) => !s.logged && s.notRecorded && s.ok)).toBe(true);
   });
 
   it('lets a named person in with MFA and alerts through a notification target', () => {
