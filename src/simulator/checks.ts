@@ -1,3 +1,5 @@
+import { DRILL_CHECKS } from './drill-checks.js';
+import { FLOOD_CHECKS } from './flood-checks.js';
 import type { RoleModel, SystemModel, UserModel } from './model.js';
 
 /**
@@ -38,7 +40,7 @@ export interface CheckFamily {
 }
 
 /** Every family `verify` runs, in print order. */
-export const CHECK_FAMILIES: readonly CheckFamily[] = [];
+export const CHECK_FAMILIES: readonly CheckFamily[] = [DRILL_CHECKS, FLOOD_CHECKS];
 
 export interface CheckSummary {
   readonly total: number;
