@@ -167,6 +167,27 @@ describe('trailVerdict', () => {
       expected: 'recorded',
     },
     {
+      name: "userIdentity.arn Equals a break-glass user's ARN records the user's own read",
+      trails: trails([
+        adv(
+          dataOf('AWS::S3::Object', {
+            Field: 'userIdentity.arn',
+            Equals: ['arn:aws:iam::111122223333:user/breakglass-1'],
+          }),
+        ),
+      ]),
+      record: {
+        ...getObject,
+        userIdentity: {
+          type: 'IAMUser',
+          arn: 'arn:aws:iam::111122223333:user/breakglass-1',
+          accountId: ACCOUNT,
+          userName: 'breakglass-1',
+        },
+      },
+      expected: 'recorded',
+    },
+    {
       name: 'userIdentity.arn of another role leaves the break-glass session out',
       trails: trails([
         adv(
