@@ -69,6 +69,8 @@ function roleProps(stack: Stack, role: RoleConfig, users: UsersConfig | undefine
     canManageBreakGlassRole: role.canManageBreakGlassRole,
     deployer: role.deployer,
     deployerExists: role.deployerExists,
+    deployerPrincipals: role.deployerPrincipals,
+    deploymentAccessAlerts: role.deploymentAccessAlerts,
     usernames: allUsernames,
     trustedAccountUsers: trusted,
     maxSessionDuration: duration(maxSessionDuration),

@@ -144,11 +144,28 @@ export const roleSchema = alertingSchema
     policyStatements: z.array(policyStatement).optional().describe('Inline IAM statements (IAM JSON)'),
     deployer: iamName
       .optional()
-      .describe('Name of the deploying IAM user/role; creates a least-privilege deployer role'),
+      .describe('Name of the deployer role (or of the existing user/role with deployerExists)'),
     deployerExists: z
       .enum(['user', 'role'])
       .optional()
       .describe("deployer names an existing 'user' or 'role'"),
+    deployerPrincipals: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+            'must be an IAM user ARN (a person, MFA required) or IAM role ARN (CI), without wildcards',
+          ),
+      )
+      .optional()
+      .describe('Who may assume the deployer: IAM user ARNs (people, MFA required) and IAM role ARNs (CI)'),
+    deploymentAccessAlerts: z
+      .enum(['log', 'notify', 'page'])
+      .optional()
+      .describe(
+        "Assuming the deployer or the CDK deploy role: 'log', 'notify' (log + alert topic, default) or 'page' (every channel)",
+      ),
   })
   .strict();
 

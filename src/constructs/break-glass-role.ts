@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { TAG_BREAKGLASS_ROLE } from '../engines/conventions.js';
 import type { BreakGlassAlertingOptions } from './alerting-props.js';
 import { BreakGlassValidationError } from './errors.js';
-import { BreakGlassDeployer, type DeployerKind } from './deployer.js';
+import { BreakGlassDeployer, type DeployerKind, type DeploymentAccessAlerts } from './deployer.js';
 import { BreakGlassMonitoring } from './monitoring.js';
 import {
   IAM_USER_NAME,
@@ -159,6 +159,20 @@ export interface BreakGlassRoleProps extends BreakGlassAlertingOptions {
    * @default - the deployer role is named `deployer`
    */
   readonly deployerExists?: DeployerKind;
+
+  /**
+   * Who may assume the deployer (IAM user ARNs: people, MFA required; IAM role ARNs: CI). Required
+   * with `deployer` unless `deployerExists` names the one principal (see `BreakGlassDeployer`).
+   * @default - only the `deployerExists` principal
+   */
+  readonly deployerPrincipals?: string[];
+
+  /**
+   * Where assuming the deployer or the CDK bootstrap deploy role is alerted: `'log'`, `'notify'`
+   * (log group + alert topic, headed "Deployment access") or `'page'` (every channel).
+   * @default 'notify'
+   */
+  readonly deploymentAccessAlerts?: DeploymentAccessAlerts;
 }
 
 const ALERTING_KEYS = [
@@ -259,6 +273,12 @@ export class BreakGlassRole extends Construct {
     if (props.deployerExists !== undefined && props.deployer === undefined) {
       v.fail('deployerExists', `set without deployer; name the existing ${props.deployerExists} in deployer`);
     }
+    if (props.deployerPrincipals !== undefined && props.deployer === undefined) {
+      v.fail(
+        'deployerPrincipals',
+        'set without deployer; name the deployer role in deployer or drop deployerPrincipals',
+      );
+    }
 
     const federatedUsernames = props.federatedUsernames ?? [];
     const permissionSets = props.federatedPermissionSets ?? ['*'];
@@ -328,6 +348,10 @@ export class BreakGlassRole extends Construct {
       this.deployer = new BreakGlassDeployer(this, 'Deployer', {
         deployer: props.deployer,
         deployerExists: props.deployerExists,
+        deployerPrincipals: props.deployerPrincipals,
+        channels: this.monitoring.channels,
+        deploymentAccessAlerts: props.deploymentAccessAlerts,
+        retention: props.retention,
         breakGlassRole: this.role,
         canManageBreakGlassRole: props.canManageBreakGlassRole ?? false,
         regions: this.regions,

@@ -121,6 +121,7 @@ export class BreakGlassAlertChannels extends Construct {
   private readonly forwardMain: boolean;
   private readonly roles: MonitoredRole[] = [];
   private readonly users: MonitoredUser[] = [];
+  private readonly forwardExtra: Record<string, unknown>[] = [];
   private forwardersCreated = false;
 
   constructor(scope: Construct, id: string, props: BreakGlassAlertChannelsProps = {}) {
@@ -437,7 +438,7 @@ export class BreakGlassAlertChannels extends Construct {
     for (const u of users) if (!this.users.some((x) => x.arn === u.arn)) this.users.push(u);
     if (this.forwardersCreated) return;
     this.forwardersCreated = true;
-    const pattern = () => forwardPattern(this.roles, this.users);
+    const pattern = () => forwardPattern(this.roles, this.users, this.forwardExtra);
     // EventBridge rejects event patterns over 2,048 characters (default quota) when the rule is created;
     // say so at synth time rather than halfway through a 34-Region deployment.
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
@@ -472,6 +473,15 @@ export class BreakGlassAlertChannels extends Construct {
       if (region === this.mainRegion) continue;
       BreakGlassRegionalStack.forRegion(mainStack, region).addForwarder(id, this.eventBusArn, pattern, state);
     }
+  }
+
+  /**
+   * Also forwards, from every watched Region, the events matching `branches` (raw event-pattern
+   * objects, OR-ed into the one forwarding pattern), e.g. deployment access.
+   */
+  forwardAlso(branches: readonly Record<string, unknown>[]): void {
+    this.forwardExtra.push(...branches);
+    this.watchPrincipals([], []);
   }
 
   /** A rule on the central bus delivering to every alert channel, with the message built from `fields`. */

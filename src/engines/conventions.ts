@@ -10,5 +10,10 @@ export const TAG_BREAKGLASS_USER = 'breakglass:user';
 /** Tag on every resource the constructs create, naming the construct path that owns it. */
 export const TAG_BREAKGLASS_COMPONENT = 'breakglass:component';
 
+/** Tag on the deployer role `BreakGlassDeployer` creates (`value: 'true'`). */
+export const TAG_BREAKGLASS_DEPLOYER = 'breakglass:deployer';
+/** How every deployment-access alert text begins (the deployer / CDK deploy role was assumed). */
+export const DEPLOYMENT_ACCESS_MARK = 'Deployment access';
+
 /** Session tags the role can require (`requireReason`): the person's reason and ticket. */
 export const REASON_TAG_KEYS = ['Reason', 'Ticket'] as const;

@@ -14,8 +14,32 @@ function deployerStack(props: Partial<BreakGlassDeployerProps>, context: Record<
   const app = new App({ context });
   const stack = new Stack(app, 'Main', { env: { account: ACCOUNT, region: REGION } });
   const breakGlassRole = iam.Role.fromRoleName(stack, 'BG', 'BreakGlass');
-  const d = new BreakGlassDeployer(stack, 'Deployer', { deployer: 'bg-deployer', breakGlassRole, ...props });
+  const d = new BreakGlassDeployer(stack, 'Deployer', {
+    deployer: 'bg-deployer',
+    deployerPrincipals: [PERSON, CI],
+    breakGlassRole,
+    ...props,
+  });
   return { stack, d, template: Template.fromStack(stack) };
+}
+
+const PERSON = `arn:aws:iam::${ACCOUNT}:user/alice`;
+const CI = `arn:aws:iam::${ACCOUNT}:role/ci/github-deploy`;
+
+type TrustDoc = {
+  Statement: {
+    Sid: string;
+    Effect: string;
+    Action: string[];
+    Principal: unknown;
+    Condition: Record<string, Record<string, unknown>>;
+  }[];
+};
+function trustOf(template: Template): TrustDoc {
+  const [r] = Object.values(template.findResources('AWS::IAM::Role')) as {
+    Properties: { AssumeRolePolicyDocument: unknown };
+  }[];
+  return flatten(r?.Properties.AssumeRolePolicyDocument) as TrustDoc;
 }
 
 type PolicyDoc = { Statement: { Sid: string; Action: string[]; Resource: string | string[] }[] };
@@ -63,28 +87,110 @@ describe('BreakGlassDeployer', () => {
     expect(MANAGE_ROLE_ACTIONS.every((a) => !a.includes('*'))).toBe(true);
   });
 
-  it('trusts an existing user by ARN and generates the role name', () => {
-    const { template } = deployerStack({ regions: [REGION], deployerExists: 'user' });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: Match.absent(),
-      AssumeRolePolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Principal: {
-              AWS: {
-                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:user/bg-deployer`]],
-              },
-            },
-          }),
-        ],
+  it('trusts only the listed principals: people with MFA, CI roles exactly, in the watched Regions only', () => {
+    const trust = trustOf(deployerStack({ regions: [REGION] }).template);
+    expect(trust.Statement).toEqual([
+      {
+        Sid: 'PeopleWithMfa',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Condition: {
+          ArnEquals: { 'aws:PrincipalArn': [PERSON] },
+          Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+        },
+      },
+      {
+        Sid: 'AutomationRoles',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Condition: { ArnEquals: { 'aws:PrincipalArn': [CI] } },
+      },
+      {
+        Sid: 'OnlyWatchedRegions',
+        Effect: 'Deny',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: '*' },
+        Condition: { StringNotEquals: { 'aws:RequestedRegion': [REGION, 'us-east-1'] } },
+      },
+    ]);
+  });
+
+  it('trusts principals of other accounts through their own account root', () => {
+    const other = 'arn:aws:iam::444455556666:role/ci';
+    const trust = trustOf(deployerStack({ regions: [REGION], deployerPrincipals: [other] }).template);
+    expect(trust.Statement[0]?.Principal).toEqual({ AWS: 'arn:aws:iam::444455556666:root' });
+  });
+
+  it('drops the Region lock with lockRegions: false', () => {
+    const trust = trustOf(deployerStack({ regions: [REGION], lockRegions: false }).template);
+    expect(trust.Statement.map((s) => s.Sid)).toEqual(['PeopleWithMfa', 'AutomationRoles']);
+  });
+
+  it('never trusts the account root without a principal condition', () => {
+    const trust = trustOf(deployerStack({ regions: [REGION] }).template);
+    for (const st of trust.Statement.filter((x) => x.Effect === 'Allow'))
+      expect(st.Condition['ArnEquals']?.['aws:PrincipalArn']).toBeDefined();
+  });
+
+  it('trusts an existing user like a listed person (MFA) and generates the role name', () => {
+    const { template } = deployerStack({ regions: [REGION], deployerExists: 'user', deployerPrincipals: [] });
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: Match.absent() });
+    const trust = trustOf(template);
+    expect(trust.Statement[0]).toMatchObject({
+      Sid: 'PeopleWithMfa',
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:user/bg-deployer`] },
+        Bool: { 'aws:MultiFactorAuthPresent': 'true' },
       },
     });
   });
 
-  it('trusts an existing role by ARN', () => {
-    const { template } = deployerStack({ regions: [REGION], deployerExists: 'role' });
-    const [role] = Object.values(template.findResources('AWS::IAM::Role')) as { Properties: unknown }[];
-    expect(JSON.stringify(flatten(role?.Properties))).toContain(`:iam::${ACCOUNT}:role/bg-deployer`);
+  it('trusts an existing role as automation', () => {
+    const trust = trustOf(
+      deployerStack({ regions: [REGION], deployerExists: 'role', deployerPrincipals: [] }).template,
+    );
+    expect(trust.Statement[0]).toMatchObject({
+      Sid: 'AutomationRoles',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${ACCOUNT}:role/bg-deployer`] } },
+    });
+  });
+
+  it('tags the role as the deployer', () => {
+    deployerStack({ regions: [REGION] }).template.hasResourceProperties('AWS::IAM::Role', {
+      Tags: Match.arrayWith([{ Key: 'breakglass:deployer', Value: 'true' }]),
+    });
+  });
+
+  it('rejects an empty principal list, naming the field and the fix', () => {
+    expect(() => deployerStack({ deployerPrincipals: [] })).toThrow(
+      /deployerPrincipals: empty: nobody could assume the deployer; list the IAM users \(people, MFA required\) and CI roles/,
+    );
+    expect(() => deployerStack({ deployerPrincipals: undefined })).toThrow(/deployerPrincipals: empty/);
+  });
+
+  it('rejects a wildcard, a non-IAM ARN and a duplicate principal', () => {
+    expect(() => deployerStack({ deployerPrincipals: [`arn:aws:iam::${ACCOUNT}:role/*`] })).toThrow(
+      /deployerPrincipals\[0\]: not an IAM user or role ARN.*no wildcards \(got "arn:aws:iam::111122223333:role\/\*"\)/,
+    );
+    expect(() => deployerStack({ deployerPrincipals: [`arn:aws:iam::${ACCOUNT}:root`] })).toThrow(
+      /deployerPrincipals\[0\]: not an IAM user or role ARN/,
+    );
+    expect(() =>
+      deployerStack({
+        deployerPrincipals: [
+          PERSON,
+          PERSON.toUpperCase().replace('ARN:AWS:IAM', 'arn:aws:iam').replace(':USER/', ':user/'),
+        ],
+      }),
+    ).toThrow(/deployerPrincipals\[1\]: duplicate/);
+  });
+
+  it('rejects an unknown deploymentAccessAlerts mode', () => {
+    expect(() => deployerStack({ deploymentAccessAlerts: 'sms' as never })).toThrow(
+      /deploymentAccessAlerts: must be one of 'log', 'notify', 'page' \(got "sms"\)/,
+    );
   });
 
   it('reads the bootstrap qualifier from context', () => {

@@ -174,7 +174,12 @@ describe('BreakGlassRole', () => {
   });
 
   it('creates a deployer when deployer is set', () => {
-    const { stack, bg } = roleStack({ usernames: ['alice'], deployer: 'bg-deployer', regions: [REGION] });
+    const { stack, bg } = roleStack({
+      usernames: ['alice'],
+      deployer: 'bg-deployer',
+      deployerPrincipals: [`arn:aws:iam::111122223333:role/ci-deploy`],
+      regions: [REGION],
+    });
     expect(bg.deployer).toBeDefined();
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: 'bg-deployer' });
   });

@@ -477,6 +477,8 @@ export function logsReads(mode: LogActionsMode): boolean {
 export function forwardPattern(
   roles: readonly MonitoredRole[],
   users: readonly MonitoredUser[],
+  /** More branches, e.g. deployment access (`./deployer-alerts.ts`). */
+  extra: readonly Record<string, unknown>[] = [],
 ): Record<string, unknown> {
   const branches: Record<string, unknown>[] = [];
   if (roles.length > 0) {
@@ -508,5 +510,6 @@ export function forwardPattern(
       },
     });
   }
+  branches.push(...extra);
   return branches.length === 1 ? (branches[0] as Record<string, unknown>) : { $or: branches };
 }
