@@ -36,7 +36,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { MetadataBearer } from '@smithy/types';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { resolveStacks, type ResolvedResource } from '../../src/engines/cfn/index.js';
@@ -71,6 +71,22 @@ export function addDrill(dir: string): void {
       t.Resources['DrillLog'] = {
         Type: 'AWS::Logs::LogGroup',
         Properties: { Tags: [{ Key: 'breakglass:purpose', Value: 'drill-log' }] },
+      };
+      t.Resources['DrillRole'] = {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'scheduler.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          },
+          Tags: [{ Key: 'breakglass:purpose', Value: 'drill-role' }],
+        },
       };
     }
     writeFileSync(path, JSON.stringify(t));
@@ -125,6 +141,10 @@ export interface FakeState {
   lastDrillAgoMs: number | undefined;
   /** Command name → error to throw. */
   refuse: Map<string, Error>;
+  /** --drill: what STS says to the drill role's AssumeRole on the break-glass role. */
+  drillOutcome: 'denied' | 'allowed';
+  /** --drill: the attempt shows up in the drill log group on this poll (undefined: never). */
+  drillArrivesOnPoll: number | undefined;
 }
 
 export function healthyState(): FakeState {
@@ -142,6 +162,8 @@ export function healthyState(): FakeState {
     queueDepth: 0,
     lastDrillAgoMs: 60 * 60 * 1000,
     refuse: new Map(),
+    drillOutcome: 'denied',
+    drillArrivesOnPoll: 2,
   };
 }
 
@@ -158,6 +180,8 @@ function deployedValue(v: unknown, pairs: readonly [string, string][]): unknown 
 export interface Fake {
   readonly state: FakeState;
   readonly mocks: AwsStub<object, MetadataBearer, unknown>[];
+  /** Role ARNs AssumeRole was called on (--drill), in order. */
+  assumed(): string[];
   /** Names of every command sent, in order. */
   sent(): string[];
   restore(): void;
@@ -205,7 +229,37 @@ export function fakeAccount(app: string, state: FakeState = healthyState()): Fak
     if (e) throw e;
   };
 
-  mock(STSClient)
+  const drill: { session?: string; at?: number; polls: number; assumed: string[] } = {
+    polls: 0,
+    assumed: [],
+  };
+  const sts = mock(STSClient);
+  sts.on(AssumeRoleCommand).callsFake((i: { RoleArn: string; RoleSessionName: string }) => {
+    guard('AssumeRoleCommand');
+    drill.assumed.push(i.RoleArn);
+    if (!i.RoleArn.includes('DrillRole')) {
+      drill.session = i.RoleSessionName;
+      drill.at = Date.now();
+      if (state.drillOutcome === 'denied')
+        throw awsError(
+          'AccessDenied',
+          `User: arn:aws:sts::${ACCOUNT}:assumed-role/DrillRole/${i.RoleSessionName} is not authorized to perform: sts:AssumeRole on resource: ${i.RoleArn}`,
+        );
+    }
+    return {
+      Credentials: {
+        AccessKeyId: 'ASIADRILL',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + 900_000),
+      },
+      AssumedRoleUser: {
+        Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/x/${i.RoleSessionName}`,
+        AssumedRoleId: 'AROA:x',
+      },
+    };
+  });
+  sts
     .on(GetCallerIdentityCommand)
     .callsFake(
       () => (
@@ -388,6 +442,18 @@ export function fakeAccount(app: string, state: FakeState = healthyState()): Fak
   mock(CloudWatchLogsClient)
     .on(FilterLogEventsCommand)
     .callsFake((i: { startTime: number }) => {
+      if (drill.session !== undefined) {
+        drill.polls++;
+        if (state.drillArrivesOnPoll === undefined || drill.polls < state.drillArrivesOnPoll)
+          return { events: [] };
+        const message = JSON.stringify({
+          region: 'eu-west-1',
+          detail: {
+            userIdentity: { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/DrillRole/${drill.session}` },
+          },
+        });
+        return { events: [{ timestamp: drill.at, ingestionTime: (drill.at ?? 0) + 42_000, message }] };
+      }
       if (state.lastDrillAgoMs === undefined) return { events: [] };
       const at = NOW - state.lastDrillAgoMs;
       return {
@@ -403,6 +469,7 @@ export function fakeAccount(app: string, state: FakeState = healthyState()): Fak
   return {
     state,
     mocks,
+    assumed: () => drill.assumed,
     sent: () => mocks.flatMap((m) => m.calls().map((c) => (c.args[0] as object).constructor.name)),
     restore: () => mocks.forEach((m) => m.restore()),
   };

@@ -346,6 +346,49 @@ describe('breakglass doctor', () => {
     ]);
   });
 
+  describe('--drill', () => {
+    it('assumes the drill role, makes the denied attempt on the break-glass role and prints the measured latency', async () => {
+      const r = await doctor('--only', 'drill', '--drill', '--drill-timeout', '5s');
+      expect(of(r.findings, 'drill-now')).toEqual([
+        expect.objectContaining({
+          status: 'ok',
+          where: 'eu-west-1',
+          detail: 'denied attempt arrived after 42 s (CloudTrail → EventBridge → drill log group)',
+        }),
+      ]);
+      expect(r.code).toBe(0);
+      const assumed = fake.assumed();
+      expect(assumed).toHaveLength(2);
+      expect(assumed[0]).toMatch(/^arn:aws:iam::111122223333:role\/.*DrillRole/);
+      expect(assumed[1]).toBe('arn:aws:iam::111122223333:role/BreakGlass');
+      // The only calls that are not reads are those two AssumeRole calls.
+      expect(fake.sent().filter((n) => !isReadCommand(n))).toEqual([
+        'AssumeRoleCommand',
+        'AssumeRoleCommand',
+      ]);
+    });
+
+    it('reports a drill that never arrives', async () => {
+      fake.state.drillArrivesOnPoll = undefined;
+      const r = await doctor('--only', 'drill', '--drill', '--drill-timeout', '1s');
+      expect(problems(r.findings, 'drill-now')[0]?.detail).toMatch(
+        /did not arrive within .* the live path .* is broken in eu-west-1/,
+      );
+      expect(r.code).toBe(1);
+    });
+
+    it('reports a trust policy that lets the drill role in', async () => {
+      fake.state.drillOutcome = 'allowed';
+      const r = await doctor('--only', 'drill', '--drill', '--drill-timeout', '1s');
+      expect(problems(r.findings, 'drill-now')[0]?.detail).toMatch(/could ASSUME the break-glass role/);
+    });
+
+    it('makes no AssumeRole without --drill', async () => {
+      await doctor();
+      expect(fake.assumed()).toEqual([]);
+    });
+  });
+
   it('rejects an unknown --only check id with the list', async () => {
     const r = await doctor('--only', 'regions,nope');
     expect(r.code).toBe(2);

@@ -57,7 +57,24 @@ export interface KeyInfo {
 
 export interface LogEvent {
   readonly timestamp: number;
+  /** When CloudWatch Logs received it (epoch ms). */
+  readonly ingestionTime?: number;
   readonly message: string;
+}
+
+/** `doctor --drill` only: the one call chain that is not a read (see `drill.ts`). */
+export interface DrillAws {
+  /**
+   * Assumes `drillRoleArn` with the caller's credentials, then, as the drill role, calls
+   * sts:AssumeRole on `targetRoleArn` — which its trust policy must deny. Resolves to what STS said
+   * to the second call, and when it was made.
+   */
+  attempt(
+    region: string,
+    drillRoleArn: string,
+    targetRoleArn: string,
+    sessionName: string,
+  ): Promise<{ readonly outcome: 'denied' | 'allowed'; readonly at: number }>;
 }
 
 export interface DoctorAws {

@@ -75,7 +75,7 @@ import {
   type GetCallerIdentityCommandOutput,
 } from '@aws-sdk/client-sts';
 import { awsErrorName, firstLine } from './errors.js';
-import type { DoctorAws, SubscriptionInfo, TrailInfo } from './doctor-ports.js';
+import type { DoctorAws, LogEvent, SubscriptionInfo, TrailInfo } from './doctor-ports.js';
 import type { AwsTarget } from './ports.js';
 import { clientOptions, isNotFound, perRegion, readCall } from './read-only.js';
 
@@ -362,7 +362,7 @@ export function sdkDoctorAws(target: AwsTarget): DoctorAws {
       }
     },
     async logEvents(region, logGroup, sinceMs, limit) {
-      const out: { timestamp: number; message: string }[] = [];
+      const out: LogEvent[] = [];
       let token: string | undefined;
       try {
         do {
@@ -375,7 +375,12 @@ export function sdkDoctorAws(target: AwsTarget): DoctorAws {
             }),
           );
           for (const e of page.events ?? []) {
-            if (e.timestamp !== undefined) out.push({ timestamp: e.timestamp, message: e.message ?? '' });
+            if (e.timestamp === undefined) continue;
+            out.push({
+              timestamp: e.timestamp,
+              ...(e.ingestionTime !== undefined ? { ingestionTime: e.ingestionTime } : {}),
+              message: e.message ?? '',
+            });
           }
           token = page.nextToken;
         } while (token && out.length < limit);

@@ -3,6 +3,7 @@
  * calls are listed in `engines/doctor-calls.ts`). Heavy modules (aws-cdk-lib for a config, the AWS
  * SDK) are imported inside the action.
  */
+import { randomBytes } from 'node:crypto';
 import type { CommandModule } from '../command.js';
 import { DOCTOR_READ_CALLS } from '../../engines/doctor-calls.js';
 import { parseDuration } from '../../engines/access/index.js';
@@ -23,15 +24,21 @@ interface DoctorFlags {
   beforeDeploy?: boolean;
   only?: string;
   drillWindow: string;
+  drill?: boolean;
+  drillRegion?: string;
+  drillTimeout: string;
 }
 
 export const DOCTOR_IAM_ACTIONS = [
   [...new Set(DOCTOR_READ_CALLS.map((c) => c.iamAction))].sort().join(', '),
   'or attach the BreakGlassDoctorPolicy managed policy (config: doctorPolicy: true)',
+  '--drill also: sts:AssumeRole on the drill role (which must trust you)',
 ];
 
 async function doctor(io: CliIO, o: DoctorFlags): Promise<number> {
   const windowMs = parseDuration(o.drillWindow, '--drill-window') * 1000;
+  const drillTimeoutMs = parseDuration(o.drillTimeout, '--drill-timeout') * 1000;
+  if (o.drillRegion !== undefined && !o.drill) throw new CliUsageError('--drill-region: only with --drill');
   const { DOCTOR_CHECKS, runDoctor } = await import('../doctor/run.js');
   const only = o.only
     ?.split(',')
@@ -57,6 +64,16 @@ async function doctor(io: CliIO, o: DoctorFlags): Promise<number> {
   };
   const aws = (await import('../aws/doctor-sdk.js')).sdkDoctorAws(target);
   const { commonAwsError } = await import('../aws/errors.js');
+  const drill = o.drill
+    ? {
+        aws: (await import('../aws/drill.js')).sdkDrillAws(target),
+        clock: { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) },
+        ...(o.drillRegion ? { region: o.drillRegion } : {}),
+        timeoutMs: drillTimeoutMs,
+        pollMs: Math.min(10_000, Math.max(100, Math.floor(drillTimeoutMs / 20))),
+        sessionName: `breakglass-doctor-drill-${randomBytes(4).toString('hex')}`,
+      }
+    : undefined;
   let run;
   try {
     run = await runDoctor(aws, inventory, {
@@ -64,6 +81,7 @@ async function doctor(io: CliIO, o: DoctorFlags): Promise<number> {
       drillWindowMs: windowMs,
       ...(o.beforeDeploy ? { beforeDeployOnly: true } : {}),
       ...(only ? { only } : {}),
+      ...(drill ? { drill } : {}),
     });
   } catch (e) {
     throw commonAwsError(e, 'doctor: GetCallerIdentity') ?? e;
@@ -104,6 +122,15 @@ export const doctorCommand: CommandModule = {
         'comma-separated check ids (regions, bootstrap, secrets, trust-quota, trail, drift, subscriptions, alarms, dlq, drill)',
       )
       .option('--drill-window <d>', 'how recent the last drill must be', '26h')
+      .option(
+        '--drill',
+        'also run one drill now (the one call that is not a read: a denied sts:AssumeRole as the drill role) and print its end-to-end latency',
+      )
+      .option(
+        '--drill-region <region>',
+        "Region to make the drill attempt in (default: the drill log group's)",
+      )
+      .option('--drill-timeout <d>', 'how long --drill waits for the attempt to arrive', '15m')
       .option('--all', 'list every healthy item too')
       .option('--json', 'machine-readable output');
     needsHelp(cmd, DOCTOR_IAM_ACTIONS).action(run((io, o: DoctorFlags) => doctor(io, o)));

@@ -4,11 +4,12 @@
  * and the others still run.
  */
 import { commonAwsError, firstLine } from '../aws/errors.js';
-import type { DoctorAws } from '../aws/doctor-ports.js';
+import type { DoctorAws, DrillAws } from '../aws/doctor-ports.js';
 import { alarmsCheck } from './alarms.js';
 import { bootstrapCheck } from './bootstrap.js';
 import { dlqCheck } from './dlq.js';
 import { drillCheck } from './drill.js';
+import { planDrill, runDrillNow, type DrillClock } from './drill-now.js';
 import { driftCheck } from './drift.js';
 import type { Inventory } from './inventory.js';
 import { finding, type DoctorCheck, type DoctorContext, type Finding } from './model.js';
@@ -43,6 +44,15 @@ export interface DoctorOptions {
   readonly drillWindowMs: number;
   /** Check ids to run (default: all). */
   readonly only?: readonly string[];
+  /** `--drill`: run one drill now and wait for it. */
+  readonly drill?: {
+    readonly aws: DrillAws;
+    readonly clock: DrillClock;
+    readonly region?: string;
+    readonly timeoutMs: number;
+    readonly pollMs: number;
+    readonly sessionName: string;
+  };
 }
 
 function errorFinding(check: string, e: unknown): Finding {
@@ -95,6 +105,17 @@ export async function runDoctor(aws: DoctorAws, inventory: Inventory, o: DoctorO
       findings.push(...(await check.run(ctx)));
     } catch (e) {
       findings.push(errorFinding(check.id, e));
+    }
+  }
+  if (o.drill) {
+    const plan = planDrill(ctx, o.drill.region);
+    if (typeof plan === 'string') findings.push(finding('drill-now', 'skipped', 'global', 'drill', plan));
+    else {
+      try {
+        findings.push(await runDrillNow(plan, aws, o.drill.aws, o.drill.clock, o.drill));
+      } catch (e) {
+        findings.push(errorFinding('drill-now', e));
+      }
     }
   }
   return { account, findings };
