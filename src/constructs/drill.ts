@@ -34,7 +34,7 @@ export interface BreakGlassDrillProps extends BreakGlassDrillOptions {
   readonly roles: iam.IRole[];
   /**
    * Topic the missing-drill alarms notify.
-   * @default - the channels' tamper topic when they have one, else their alert topic
+   * @default - the channels' tamper topic
    */
   readonly notify?: sns.ITopic;
 }
@@ -170,8 +170,8 @@ export class BreakGlassDrill extends Construct {
       dimensions: { [DRILL_METRIC.dimension]: '$.detail.awsRegion' },
     });
 
-    const notify =
-      props.notify ?? (channels as { readonly tamperTopic?: sns.ITopic }).tamperTopic ?? channels.alertTopic;
+    // Through the tamper path: a missing drill means the alert path itself may be broken.
+    const notify = props.notify ?? channels.tamperTopic;
     const alarms: Record<string, cloudwatch.Alarm> = {};
     for (const region of this.regions) {
       // An hourly Sum; ALARM when every one of the last `window` hours is missing (= breaching).

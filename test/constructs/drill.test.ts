@@ -155,7 +155,10 @@ describe('BreakGlassDrill', () => {
         Threshold: 1,
         ComparisonOperator: 'LessThanThreshold',
         TreatMissingData: 'breaching',
-        AlarmActions: [Match.anyValue()],
+        // The tamper path, not the alert topic.
+        AlarmActions: [
+          { Ref: a.main.getLogicalId(a.monitoring.channels.tamperTopic.node.defaultChild as never) },
+        ],
       });
     }
   });
