@@ -69,32 +69,45 @@ function parseIfJson(v: unknown): unknown {
   }
 }
 
-/** Canonical form: JSON parsed, IAM singletons listed, arrays sorted, object keys sorted. */
-export function normalise(v: unknown, key = ''): unknown {
+/**
+ * Canonical form: JSON parsed, IAM singletons listed (also every condition value), an account id
+ * principal spelled as its root ARN (the services store `"AWS": "111122223333"` as
+ * `arn:aws:iam::111122223333:root`), arrays sorted, object keys sorted.
+ */
+export function normalise(v: unknown, key = '', inCondition = false): unknown {
   if (isUnresolved(v)) return v;
   const p = parseIfJson(v);
   if (Array.isArray(p)) {
-    const items = p.map((x) => normalise(x));
+    const items = p.map((x) => normalise(x, key, inCondition));
     return items.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
   }
   if (p && typeof p === 'object') {
     const o = p as Record<string, unknown>;
+    const depth = key === 'Condition' ? 1 : 0;
     return Object.fromEntries(
       Object.keys(o)
         .sort()
         .map((k) => {
           const x = o[k];
-          const listed = LISTY.has(k) && !Array.isArray(parseIfJson(x)) && !isUnresolved(x) ? [x] : x;
-          return [k, normalise(listed, k)];
+          const cond = inCondition || depth === 1;
+          const single =
+            !Array.isArray(parseIfJson(x)) && !isUnresolved(x) && (typeof x !== 'object' || x === null);
+          const listed = single && (LISTY.has(k) || (cond && key !== 'Condition')) ? [x] : x;
+          return [k, normalise(listed, k, cond)];
         }),
     );
   }
-  void key;
+  if (key === 'AWS' && typeof p === 'string' && /^\d{12}$/.test(p)) return `arn:aws:iam::${p}:root`;
   return p;
 }
 
 function sortKey(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (isUnresolved(x) ? '\uffff' : x)) ?? '';
+  // JSON.stringify hands the replacer Unresolved.toJSON()'s result; the holder still has the instance.
+  return (
+    JSON.stringify(v, function (this: Record<string, unknown>, k: string, x: unknown) {
+      return isUnresolved(this[k]) ? '\uffff' : x;
+    }) ?? ''
+  );
 }
 
 /**
