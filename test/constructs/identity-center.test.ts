@@ -7,6 +7,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it, vi } from 'vitest';
 import { ssoRoleArnPattern } from '../../src/constructs/private/trust-policy.js';
+import { instantiatePattern } from '../../src/simulator/persons.js';
 import { ACCOUNT, roleStack, trustPolicyOf } from './role-helpers.js';
 
 vi.mock('../../src/constructs/monitoring.js', () => import('./role-monitoring-stub.js'));
@@ -131,5 +132,11 @@ describe('Identity Center role patterns', () => {
     expect(JSON.stringify(loose)).toContain('/*AWSReservedSSO_BreakGlassAccess_*');
     expect(await decide(loose, denied[0]![1])).toBe('Allowed');
     expect(await decide(loose, denied[1]![1])).toBe('Allowed');
+  });
+
+  it('verify’s Identity Center person comes from a role the pattern accepts', async () => {
+    const arn = instantiatePattern(ssoRoleArnPattern('aws', ACCOUNT, 'BreakGlassAccess'), 'eu-west-1');
+    expect(arn).toBe(`${SSO}/eu-west-1/AWSReservedSSO_BreakGlassAccess_${SUFFIX}`);
+    expect(await decide(trust, arn)).toBe('Allowed');
   });
 });
