@@ -116,3 +116,13 @@ describe('config doctorPolicy', () => {
     ]);
   });
 });
+
+describe('README', () => {
+  it('lists every action of the doctor policy', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**Permissions.** `BreakGlassDoctorPolicy`'));
+    const listed = section.slice(0, section.indexOf('`--drill` also needs'));
+    const actions = [...listed.matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map((m) => m[1]);
+    expect(actions).toEqual([...BreakGlassDoctorPolicy.ACTIONS]);
+  });
+});
