@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../src/engines/cloudtrail/index.js';
-import { buildModel } from '../../src/simulator/index.js';
+import { buildModel, loadTemplateFile, verifyModel } from '../../src/simulator/index.js';
 import { dataResourceOf, trailVerdict, type TrailModel } from '../../src/simulator/trails.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'data-events');
@@ -281,4 +281,21 @@ describe('trailVerdict', () => {
       if (c.reason) expect(v.kind === 'not-recorded' ? v.reason : '').toMatch(c.reason);
     });
   }
+});
+
+describe('verify with no trail in the templates (an organization trail is used)', () => {
+  it('shows the data read as not recorded, not a gap, and warns what to check', () => {
+    const seed = join(import.meta.dirname, 'fixtures', 'seed000.template.json');
+    const model = buildModel([loadTemplateFile(seed, ACCOUNT, 'eu-central-1')]);
+    expect(model.trails).toHaveLength(0);
+    const role = [...model.roles.values()][0];
+    const result = verifyModel(model, { regions: ['eu-central-1'], roleArns: [role?.arn ?? ''] });
+    const reads = result.scenarios.filter((x) => x.wayIn === 'DataRead');
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatchObject({ logged: false, notRecorded: true, ok: true });
+    expect(reads[0]?.trail).toMatch(/no CloudTrail trail in the templates for account 111122223333/);
+    expect(result.warnings.join('\n')).toMatch(
+      /account 111122223333: the templates have no CloudTrail trail, so whether data events are recorded cannot be confirmed .*organization trail, make it select/,
+    );
+  });
 });
