@@ -98,7 +98,12 @@ export {
   BreakGlassDeployer,
   type BreakGlassDeployerProps,
   type DeployerKind,
+  type DeploymentAccessAlerts,
   DEFAULT_BOOTSTRAP_QUALIFIER,
+  BreakGlassScpGuard,
+  type BreakGlassScpGuardProps,
+  SCP_GUARD_TAG,
+  SCP_SIZE_QUOTA,
 } from './constructs/index.js';
 
 // --- config ---

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import {
@@ -9,6 +9,7 @@ import {
 import { BreakGlassUser } from '../constructs/break-glass-user.js';
 import { BreakGlassDoctorPolicy } from '../constructs/doctor-policy.js';
 import { BreakGlassValidationError } from '../constructs/errors.js';
+import { BreakGlassScpGuard, SCP_GUARD_TAG } from '../constructs/scp-guard.js';
 import { toAlertingOptions } from './alerting-schema.js';
 import { ConfigError } from './errors.js';
 import type { BreakGlassConfig, RoleConfig, UsersConfig } from './schema.js';
@@ -113,7 +114,14 @@ function asConfig<T>(source: string, section: string, build: () => T): T {
  */
 export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App {
   const source = opts.source ?? 'config';
-  const app = new App({ outdir: opts.outdir, analyticsReporting: false });
+  // A qualifier of the break-glass environments' own (scpGuard): the stacks' synthesizer and the
+  // deployer use its bootstrap roles.
+  const qualifier = config.scpGuard?.qualifier;
+  const app = new App({
+    outdir: opts.outdir,
+    analyticsReporting: false,
+    ...(qualifier ? { context: { '@aws-cdk/core:bootstrapQualifier': qualifier } } : {}),
+  });
   const stackName = config.stackName ?? DEFAULT_STACK_NAME;
   const roles: BreakGlassRole[] = [];
 
@@ -160,7 +168,46 @@ export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App
     if (config.doctorPolicy && !roleAccounts.includes(users.account))
       new BreakGlassDoctorPolicy(stack, 'DoctorPolicy');
   }
+  if (config.scpGuard !== undefined) addScpGuard(app, config, stackName, source);
   return app;
+}
+
+/**
+ * The SCP guard: its own stack in the management (or delegated administrator) account, in us-east-1
+ * (Organizations is a global service hosted there), and the guard's tag on every resource of the app.
+ */
+function addScpGuard(app: App, config: BreakGlassConfig, stackName: string, source: string): void {
+  const guard = config.scpGuard;
+  if (guard === undefined) return;
+  const deployer = config.role?.deployer;
+  if (deployer === undefined || config.role?.deployerExists !== undefined) {
+    throw new ConfigError(source, [
+      {
+        path: 'scpGuard',
+        message:
+          'needs a deployer role of a fixed name to exempt: set role.deployer (without role.deployerExists)',
+      },
+    ]);
+  }
+  Tags.of(app).add(SCP_GUARD_TAG, 'true');
+  const stack = new Stack(app, `${stackName}-ScpGuard`, {
+    env: { account: guard.account, region: 'us-east-1' },
+    description: 'Service control policy guarding the break-glass stacks (breakglass)',
+  });
+  asConfig(
+    source,
+    'scpGuard',
+    () =>
+      new BreakGlassScpGuard(stack, 'ScpGuard', {
+        targetIds: guard.targetIds,
+        deployerRoleName: deployer,
+        stackName,
+        roleNames: config.role?.roleName ? [config.role.roleName] : [],
+        qualifier: guard.qualifier,
+        exemptRoleArns: guard.exemptRoleArns,
+        policyName: guard.policyName,
+      }),
+  );
 }
 
 /** Builds and synthesizes the config into a cloud assembly in `outdir` (deploy with `cdk deploy --app <outdir>`). */

@@ -210,6 +210,36 @@ export const configSchema = z
       .boolean()
       .optional()
       .describe('Create BreakGlassDoctorPolicy (the read-only actions of breakglass doctor) in each stack'),
+    scpGuard: z
+      .object({
+        account: accountId.describe(
+          'Organization management account (or delegated administrator for policies) that owns the SCP',
+        ),
+        targetIds: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/,
+                "must be a root ('r-…'), OU ('ou-…-…') or 12-digit account id",
+              ),
+          )
+          .min(1)
+          .describe('Roots, OUs or accounts the SCP is attached to'),
+        qualifier: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,10}$/, 'must be 1-10 letters, digits, _ or -')
+          .optional()
+          .describe('CDK bootstrap qualifier of the break-glass environments (default hnb659fds)'),
+        exemptRoleArns: z
+          .array(z.string())
+          .optional()
+          .describe('More role ARNs (wildcards allowed) that may change the protected resources'),
+        policyName: z.string().min(1).max(128).optional().describe('Name of the SCP (default generated)'),
+      })
+      .strict()
+      .optional()
+      .describe('BreakGlassScpGuard: an SCP only the deployment chain can get past'),
   })
   .strict()
   .refine((c) => c.role !== undefined || c.users !== undefined, {

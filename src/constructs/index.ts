@@ -7,8 +7,15 @@ export {
   BreakGlassDeployer,
   type BreakGlassDeployerProps,
   type DeployerKind,
+  type DeploymentAccessAlerts,
   DEFAULT_BOOTSTRAP_QUALIFIER,
 } from './deployer.js';
+export {
+  BreakGlassScpGuard,
+  type BreakGlassScpGuardProps,
+  SCP_GUARD_TAG,
+  SCP_SIZE_QUOTA,
+} from './scp-guard.js';
 export { BreakGlassMonitoring, type BreakGlassMonitoringProps } from './monitoring.js';
 export { BreakGlassDoctorPolicy, type BreakGlassDoctorPolicyProps } from './doctor-policy.js';
 // --- alerting (login alerts, action logging, channels, regional forwarding) ---
