@@ -43,6 +43,16 @@ const arn = (service: string) =>
 /** Alerting/logging fields shared by `role` and `users` (same names as `BreakGlassAlertingOptions`). */
 export const alertingSchema = z.object({
   loginAlertEmails: z.array(z.email()).optional().describe('Email addresses subscribed to the alert topic'),
+  tamperAlerts: z
+    .boolean()
+    .optional()
+    .describe(
+      'Alert when the alerting, a trail, a break-glass principal or the Regions are changed; default true',
+    ),
+  tamperAlertEmails: z
+    .array(z.email())
+    .optional()
+    .describe('Email addresses subscribed to the tamper topic; default the loginAlertEmails'),
   message: z
     .string()
     .superRefine((m, ctx) => {
@@ -200,6 +210,8 @@ export function toAlertingOptions(scope: Construct, cfg: AlertingConfig): BreakG
   const imports = new Construct(scope, 'AlertingImports');
   return {
     loginAlertEmails: cfg.loginAlertEmails,
+    tamperAlerts: cfg.tamperAlerts,
+    tamperAlertEmails: cfg.tamperAlertEmails,
     message: cfg.message,
     createLoginLogGroup: cfg.createLoginLogGroup,
     logActions: cfg.logActions,

@@ -142,6 +142,21 @@ export interface BreakGlassAlertingOptions {
    * @default 'summary'
    */
   readonly deniedAttempts?: 'summary' | 'each';
+
+  /**
+   * Alert when the alerting itself is touched (rules, targets, buses, topics, subscriptions, keys,
+   * alarms, log groups, the stacks), any CloudTrail trail is stopped or changed, a break-glass role or
+   * user is changed, or a Region is enabled or disabled: see `BreakGlassTamperAlerts`. The alerts go to
+   * the tamper topic through their own bus, and are mirrored to the alert topic.
+   * @default true
+   */
+  readonly tamperAlerts?: boolean;
+
+  /**
+   * Email addresses subscribed to the tamper topic (tamper alerts and delivery-failure alarms).
+   * @default - the `loginAlertEmails`
+   */
+  readonly tamperAlertEmails?: string[];
 }
 
 /** Services whose data events `dataEvents` can record. */

@@ -86,7 +86,7 @@ export class BreakGlassAlertChannels extends Construct {
   readonly eventBus: events.IEventBus;
   /** ARN of the central bus as a string usable from other Regions' stacks. */
   readonly eventBusArn: string;
-  /** Alert topic (KMS-encrypted, TLS-only); emails subscribe to it; delivery alarms notify it. */
+  /** Alert topic (KMS-encrypted, TLS-only); emails subscribe to it; the tamper path's delivery alarms notify it. */
   readonly alertTopic: sns.Topic;
   /** Customer-managed key (rotation on) encrypting the alert topic. */
   readonly key: kms.Key;
@@ -155,6 +155,15 @@ export class BreakGlassAlertChannels extends Construct {
         throw new BreakGlassValidationError(
           path,
           'loginAlertEmails',
+          `'${email}' is not an email address; expected name@example.com`,
+        );
+      }
+    }
+    for (const email of props.tamperAlertEmails ?? []) {
+      if (!Token.isUnresolved(email) && !EMAIL_RE.test(email)) {
+        throw new BreakGlassValidationError(
+          path,
+          'tamperAlertEmails',
           `'${email}' is not an email address; expected name@example.com`,
         );
       }
@@ -243,7 +252,7 @@ export class BreakGlassAlertChannels extends Construct {
       displayName: 'Break-glass tamper alerts',
       keyDescription: 'Encrypts the break-glass tamper topic',
       purpose: 'tamper-topic',
-      emails: props.loginAlertEmails ?? [],
+      emails: props.tamperAlertEmails ?? props.loginAlertEmails ?? [],
     });
     this.tamperTopic = tamper.topic;
     this.tamperKey = tamper.key;
@@ -367,9 +376,10 @@ export class BreakGlassAlertChannels extends Construct {
         account: [stack.account],
         detail: { state: { value: ['ALARM'] } },
       },
+      // A failing alert path is reported through the tamper topic (its own key and subscriptions).
       targets: [
         new TopicTarget(
-          this.alertTopic,
+          this.tamperTopic,
           this.delivery,
           events.RuleTargetInput.fromText(
             `Break-glass alert delivery is failing in ${events.EventField.region}: ${events.EventField.fromPath('$.detail.alarmName')}`,
@@ -549,7 +559,7 @@ export class BreakGlassAlertChannels extends Construct {
     return rule;
   }
 
-  /** FailedInvocations alarm on a rule (on the central bus unless `onDefaultBus`), notifying the alert topic. */
+  /** FailedInvocations alarm on a rule (on the central bus unless `onDefaultBus`), notifying the tamper topic. */
   private watch(
     rule: events.Rule,
     id: string,
@@ -571,7 +581,8 @@ export class BreakGlassAlertChannels extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
     });
-    alarm.addAlarmAction(new cwActions.SnsAction(this.alertTopic));
+    // Delivery alarms of the alert path notify the tamper topic: a channel independent of the one that failed.
+    alarm.addAlarmAction(new cwActions.SnsAction(this.tamperTopic));
   }
 }
 

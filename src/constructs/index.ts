@@ -22,6 +22,7 @@ export { BreakGlassDoctorPolicy, type BreakGlassDoctorPolicyProps } from './doct
 export { BreakGlassLoginAlert, type BreakGlassLoginAlertProps } from './login-alert.js';
 export { BreakGlassLogActions, type BreakGlassLogActionsProps } from './log-actions.js';
 export { BreakGlassAlertChannels, type BreakGlassAlertChannelsProps } from './channels.js';
+export { BreakGlassTamperAlerts, type BreakGlassTamperAlertsProps } from './tamper.js';
 export { BreakGlassDrill, type BreakGlassDrillProps, type BreakGlassDrillOptions } from './drill.js';
 export { BreakGlassRegionalStack, type BreakGlassRegionalStackProps } from './regional-stack.js';
 export { ALERT_PLACEHOLDERS, type AlertPlaceholder } from './alerting-props.js';

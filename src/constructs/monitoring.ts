@@ -5,6 +5,7 @@ import { BreakGlassAlertChannels } from './channels.js';
 import { BreakGlassDrill } from './drill.js';
 import { BreakGlassLogActions } from './log-actions.js';
 import { BreakGlassLoginAlert } from './login-alert.js';
+import { BreakGlassTamperAlerts } from './tamper.js';
 
 /** Properties of {@link BreakGlassMonitoring}. */
 export interface BreakGlassMonitoringProps extends BreakGlassAlertingOptions {
@@ -25,6 +26,8 @@ export class BreakGlassMonitoring extends Construct {
   readonly loginAlert: BreakGlassLoginAlert;
   /** Present unless `logActions: false`. */
   readonly logActions?: BreakGlassLogActions;
+  /** Alerts on changes to the alerting itself; present unless `tamperAlerts: false`. */
+  readonly tamperAlerts?: BreakGlassTamperAlerts;
   /** The scheduled drill, when `drill` is set and there are roles to drill. */
   readonly drill?: BreakGlassDrill;
 
@@ -42,6 +45,13 @@ export class BreakGlassMonitoring extends Construct {
     this.loginAlert = new BreakGlassLoginAlert(this, 'LoginAlert', { ...props, channels: this.channels });
     if ((props.logActions ?? true) !== false) {
       this.logActions = new BreakGlassLogActions(this, 'LogActions', { ...props, channels: this.channels });
+    }
+    if (props.tamperAlerts !== false) {
+      this.tamperAlerts = new BreakGlassTamperAlerts(this, 'TamperAlerts', {
+        channels: this.channels,
+        roles: props.roles,
+        users: props.users,
+      });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { DEPLOYER_CHECKS } from './deployer-checks.js';
 import { DRILL_CHECKS } from './drill-checks.js';
 import { FLOOD_CHECKS } from './flood-checks.js';
+import { TAMPER_CHECKS } from './tamper-checks.js';
 import type { RoleModel, SystemModel, UserModel } from './model.js';
 
 /**
@@ -41,7 +42,12 @@ export interface CheckFamily {
 }
 
 /** Every family `verify` runs, in print order. */
-export const CHECK_FAMILIES: readonly CheckFamily[] = [DEPLOYER_CHECKS, DRILL_CHECKS, FLOOD_CHECKS];
+export const CHECK_FAMILIES: readonly CheckFamily[] = [
+  DEPLOYER_CHECKS,
+  DRILL_CHECKS,
+  FLOOD_CHECKS,
+  TAMPER_CHECKS,
+];
 
 export interface CheckSummary {
   readonly total: number;

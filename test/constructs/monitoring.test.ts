@@ -158,11 +158,23 @@ describe('BreakGlassMonitoring with every Region and every channel', () => {
     expect(n).toBeGreaterThan(60);
   });
 
-  it('alarms on every central rule notify the alert topic', () => {
+  it("every rule has a delivery alarm, and each path's alarms notify the other path's topic", () => {
     const rules = resources(a.main, 'AWS::Events::Rule').length;
-    const alarms = resources(a.main, 'AWS::CloudWatch::Alarm');
-    expect(alarms.filter((x) => x.Properties['MetricName'] === 'FailedInvocations').length).toBe(rules);
-    for (const x of alarms) expect(JSON.stringify(x.Properties['AlarmActions'])).toContain('AlertTopic');
+    const all = Object.entries(
+      (Template.fromStack(a.main).toJSON() as { Resources: Record<string, Res> }).Resources,
+    ).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(all.filter(([, x]) => x.Properties['MetricName'] === 'FailedInvocations').length).toBe(rules);
+    let tamperPath = 0;
+    const delivery = ['FailedInvocations', 'ApproximateNumberOfMessagesVisible'];
+    for (const [id, x] of all.filter(([, r]) => delivery.includes(String(r.Properties['MetricName'])))) {
+      const actions = JSON.stringify(x.Properties['AlarmActions']);
+      // The tamper path: its bus's rules, the default-bus rules forwarding to it, its dead-letter queue.
+      const ofTamperPath = /TamperAlerts(Watch|TamperRule|RegionalAlarmRule|DeadLetter)/.test(id);
+      if (ofTamperPath) tamperPath++;
+      expect(actions, id).toContain(ofTamperPath ? 'AlertTopic' : 'TamperTopic');
+      expect(actions, id).not.toContain(ofTamperPath ? 'TamperTopic' : 'AlertTopic');
+    }
+    expect(tamperPath).toBeGreaterThan(3);
   });
 
   it('Slack: API-key connection read from Secrets Manager by dynamic reference, Block Kit input', () => {

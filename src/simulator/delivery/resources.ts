@@ -35,6 +35,8 @@ export interface TopicModel {
   /** True when some topic policy resource names this topic (else the default policy applies). */
   hasPolicy: boolean;
   readonly subscriptions: SubscriptionModel[];
+  /** The `breakglass:purpose` tag (`alert-topic`, `tamper-topic`), when set. */
+  readonly purpose?: string;
 }
 
 export interface QueueModel {
@@ -210,7 +212,15 @@ export function collectDeliveryResources(
           if (!arn) break;
           const kms = str(p['KmsMasterKeyId']);
           const t = topicOf(arn, account, region);
-          if (kms) topics.set(arn, { ...t, kmsMasterKeyId: kms });
+          const purpose = Array.isArray(p['Tags'])
+            ? p['Tags'].filter(isObject).find((tag) => tag['Key'] === 'breakglass:purpose')?.['Value']
+            : undefined;
+          if (kms || typeof purpose === 'string')
+            topics.set(arn, {
+              ...t,
+              ...(kms ? { kmsMasterKeyId: kms } : {}),
+              ...(typeof purpose === 'string' ? { purpose } : {}),
+            });
           const inline = Array.isArray(p['Subscription']) ? p['Subscription'].filter(isObject) : [];
           for (const s of inline)
             topicOf(arn, account, region).subscriptions.push({
