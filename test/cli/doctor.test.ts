@@ -257,6 +257,8 @@ describe('breakglass doctor', () => {
         expect(f.subject).toMatch(/^oncall@example.com → /);
         expect(f.detail).toMatch(/pending confirmation.*breakglass confirm-subscription/);
       }
+      // Topics are named by their purpose tag where they have one.
+      expect(bad.map((f) => f.subject)).toContain('oncall@example.com → alert-topic');
       const ok = of(r.findings, 'subscriptions').filter((f) => f.status === 'ok');
       expect(ok.length).toBe(bad.length);
       expect(ok.every((f) => f.subject.startsWith('security@example.com'))).toBe(true);

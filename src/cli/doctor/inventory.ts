@@ -62,6 +62,11 @@ export function hasPurpose(r: ResolvedResource, purpose: string): boolean {
   return tagsOf(r)[PURPOSE_TAG] === purpose;
 }
 
+/** The `breakglass:purpose` tag of a resource, if any. */
+export function purposeOf(r: ResolvedResource): string | undefined {
+  return tagsOf(r)[PURPOSE_TAG];
+}
+
 /**
  * The bootstrap rule CDK writes into every template it synthesizes with the default synthesizer:
  * parameter `BootstrapVersion` (default `/cdk-bootstrap/<qualifier>/version`) and the rule

@@ -8,6 +8,7 @@
  */
 import type { SubscriptionInfo } from '../aws/doctor-ports.js';
 import { expectedValue, physicalSubstitutions } from './compare.js';
+import { purposeOf } from './inventory.js';
 import { finding, mapLimit, type DoctorCheck, type Finding } from './model.js';
 
 const EMAIL = new Set(['email', 'email-json']);
@@ -16,13 +17,15 @@ export interface ExpectedEmails {
   readonly region: string;
   readonly topicArn: string;
   readonly endpoints: readonly string[];
+  /** The topic's `breakglass:purpose` tag (e.g. `alert-topic`, `tamper-topic`), shown instead of its name. */
+  readonly purpose?: string;
 }
 
 export function judgeSubscriptions(e: ExpectedEmails, found: readonly SubscriptionInfo[]): Finding[] {
   const out: Finding[] = [];
   const emails = found.filter((s) => EMAIL.has(s.protocol));
   const seen = new Set<SubscriptionInfo>();
-  const topic = e.topicArn.split(':').pop() ?? e.topicArn;
+  const topic = e.purpose ?? e.topicArn.split(':').pop() ?? e.topicArn;
   const judge = (endpoint: string, s: SubscriptionInfo | undefined): Finding => {
     const subject = `${endpoint} → ${topic}`;
     if (!s)
@@ -66,18 +69,32 @@ export const subscriptionsCheck: DoctorCheck = {
   summary:
     'email subscriptions confirmed and authenticated (sns:ListSubscriptionsByTopic, GetSubscriptionAttributes)',
   async run(ctx) {
-    const expected = new Map<string, { region: string; topicArn: string; endpoints: string[] }>();
+    const expected = new Map<
+      string,
+      { region: string; topicArn: string; endpoints: string[]; purpose?: string }
+    >();
     for (const s of ctx.stacks) {
       const d = ctx.deployed.get(s.stackName);
       if (!d) continue;
       const subs = physicalSubstitutions(s.resources, d.resources);
+      const purposes = new Map<unknown, string>();
+      for (const r of s.resources) {
+        const p = r.type === 'AWS::SNS::Topic' ? purposeOf(r) : undefined;
+        if (p) purposes.set(expectedValue(r.ref, subs), p);
+      }
       for (const r of s.resources) {
         if (r.type !== 'AWS::SNS::Subscription' || !EMAIL.has(String(r.properties['Protocol']))) continue;
         const arn = expectedValue(r.properties['TopicArn'], subs);
         const endpoint = r.properties['Endpoint'];
         if (typeof arn !== 'string' || typeof endpoint !== 'string') continue;
         const region = arn.split(':')[3] || s.region;
-        const e = expected.get(arn) ?? { region, topicArn: arn, endpoints: [] };
+        const purpose = purposes.get(arn);
+        const e = expected.get(arn) ?? {
+          region,
+          topicArn: arn,
+          endpoints: [],
+          ...(purpose ? { purpose } : {}),
+        };
         e.endpoints.push(endpoint);
         expected.set(arn, e);
       }
