@@ -7,13 +7,28 @@
  * once, by itself, not through the summary.
  */
 import { toEventBridgeEvent } from '../engines/cloudtrail/index.js';
-import type { CheckFamily, CheckResult } from './checks.js';
 import type { AlarmModel } from './delivery/resources.js';
 import { runAlarm, type AlarmSpec } from './flood.js';
 import type { RoleModel, SystemModel } from './model.js';
 import { iamUserIdentity, stsAssumeRecord } from './records.js';
 import { replayEvent } from './replay.js';
 import { DENIAL_WORDINGS, type DenialWording } from './denials.js';
+
+// The shapes of `CheckResult` / `CheckContext` (./checks.ts), spelled out here because checks.ts
+// imports this family: importing its types back would be an import cycle.
+interface CheckResult {
+  readonly family: string;
+  readonly name: string;
+  readonly region: string;
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+  readonly detail?: string;
+}
+interface CheckContext {
+  readonly model: SystemModel;
+  readonly regions: readonly string[];
+  readonly roles: readonly RoleModel[];
+}
 
 const wording = (id: string): DenialWording =>
   DENIAL_WORDINGS.find((w) => w.id === id) ?? (DENIAL_WORDINGS[0] as DenialWording);
@@ -103,10 +118,10 @@ function checkOne(model: SystemModel, role: RoleModel, region: string): CheckRes
   };
 }
 
-export const FLOOD_CHECKS: CheckFamily = {
+export const FLOOD_CHECKS = {
   family: 'flood',
   title: 'Alert floods',
-  run({ model, regions, roles }) {
+  run({ model, regions, roles }: CheckContext): CheckResult[] {
     return roles.flatMap((role) =>
       regions.flatMap((region) => {
         const r = checkOne(model, role, region);
