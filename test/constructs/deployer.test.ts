@@ -7,6 +7,7 @@ import {
   type BreakGlassDeployerProps,
   MANAGE_ROLE_ACTIONS,
 } from '../../src/constructs/deployer.js';
+import { BreakGlassAlertChannels } from '../../src/constructs/channels.js';
 import { ALL_REGIONS } from '../../src/engines/regions.js';
 import { ACCOUNT, REGION, flatten } from './role-helpers.js';
 
@@ -224,5 +225,86 @@ describe('BreakGlassDeployer', () => {
     expect(() => deployerStack({ regions: ['mars-north-1'] })).toThrow(
       /regions\[0\]: unknown Region "mars-north-1"/,
     );
+  });
+});
+
+describe('BreakGlassDeployer deployment-access rules', () => {
+  function withChannels(mode?: 'log' | 'notify' | 'page') {
+    const app = new App();
+    const stack = new Stack(app, 'Main', { env: { account: ACCOUNT, region: REGION } });
+    const channels = new BreakGlassAlertChannels(stack, 'Channels', {
+      loginAlertEmails: ['sec@example.com'],
+      regions: [REGION],
+    });
+    const d = new BreakGlassDeployer(stack, 'Deployer', {
+      deployer: 'bg-deployer',
+      deployerPrincipals: [PERSON],
+      regions: [REGION],
+      channels,
+      ...(mode ? { deploymentAccessAlerts: mode } : {}),
+    });
+    return { d, template: Template.fromStack(stack) };
+  }
+  const targetsOf = (template: Template, logicalIdPart: string) =>
+    Object.entries(template.findResources('AWS::Events::Rule'))
+      .filter(([id]) => id.includes(logicalIdPart))
+      .map(
+        ([, r]) =>
+          (r as { Properties: { Targets: { Arn: unknown; InputTransformer?: { InputTemplate: string } }[] } })
+            .Properties.Targets,
+      );
+
+  it("notify (default): a success and a failure rule, each to the log group and the alert topic headed 'Deployment access'", () => {
+    const { d, template } = withChannels();
+    expect(d.deploymentAccessRules).toHaveLength(2);
+    expect(d.deploymentAccessLogGroup).toBeDefined();
+    const all = targetsOf(template, 'DeploymentAccess');
+    expect(all).toHaveLength(2);
+    for (const targets of all) {
+      expect(targets).toHaveLength(2);
+      const topic = targets.find((t) => t.InputTransformer);
+      expect(topic?.InputTransformer?.InputTemplate).toMatch(
+        /^"Deployment access \(not the break-glass role\)/,
+      );
+    }
+  });
+
+  it('log: only the log group, no person', () => {
+    const { template } = withChannels('log');
+    for (const targets of targetsOf(template, 'DeploymentAccess')) {
+      expect(targets).toHaveLength(1);
+      expect(targets[0]?.InputTransformer).toBeUndefined();
+    }
+  });
+
+  it('page: every alert channel, like the glass (no own log group)', () => {
+    const { d, template } = withChannels('page');
+    expect(d.deploymentAccessLogGroup).toBeUndefined();
+    for (const targets of targetsOf(template, 'DeploymentAccess')) {
+      expect(
+        targets.some((t) => t.InputTransformer?.InputTemplate.includes('AssumeRole into the deployer')),
+      ).toBe(true);
+    }
+  });
+
+  it('matches the deployer in any letter case and every Region’s CDK deploy role by prefix', () => {
+    const { template } = withChannels();
+    const [ok] = Object.entries(template.findResources('AWS::Events::Rule')).filter(([id]) =>
+      id.includes('DeploymentAccessOk'),
+    );
+    const pattern = flatten(
+      (ok?.[1] as { Properties: { EventPattern: unknown } }).Properties.EventPattern,
+    ) as {
+      detail: { requestParameters: { roleArn: unknown[] } };
+    };
+    expect(pattern.detail.requestParameters.roleArn).toEqual([
+      // the deployer role's own ARN (a literal in the other Regions' stacks: it has a physical name)
+      { 'equals-ignore-case': { 'Fn::GetAtt': [expect.stringMatching(/^Deployer/), 'Arn'] } },
+      {
+        prefix: {
+          'equals-ignore-case': `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-deploy-role-${ACCOUNT}-`,
+        },
+      },
+    ]);
   });
 });
