@@ -336,6 +336,25 @@ describe('breakglass doctor', () => {
     expect(r.stderr.join('\n')).toMatch(/could not read/);
   });
 
+  it('says the after-deploy checks were not run when the stacks cannot be read', async () => {
+    fake.state.refuse.set(
+      'DescribeStacksCommand',
+      awsError('AccessDenied', 'not authorized to perform: cloudformation:DescribeStacks'),
+    );
+    const r = await doctor();
+    expect(r.code).toBe(2);
+    expect(of(r.findings, 'stacks')).toEqual([
+      expect.objectContaining({ status: 'error', detail: expect.stringMatching(/access denied/) }),
+    ]);
+    expect(of(r.findings, 'alarms')).toEqual([
+      expect.objectContaining({
+        status: 'skipped',
+        detail: expect.stringMatching(/deployed stacks could not be read/),
+      }),
+    ]);
+    expect(of(r.findings, 'regions').every((f) => f.status === 'ok')).toBe(true);
+  });
+
   it('exits 2 with one line when there are no credentials', async () => {
     fake.state.refuse.set(
       'GetCallerIdentityCommand',

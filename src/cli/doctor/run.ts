@@ -91,16 +91,31 @@ export async function runDoctor(aws: DoctorAws, inventory: Inventory, o: DoctorO
     drillWindowMs: o.drillWindowMs,
     deployed: new Map(),
   };
+  let stacksRead = true;
   try {
     for (const [k, v] of await readDeployed(aws, stacks)) ctx.deployed.set(k, v);
     if (!o.beforeDeployOnly)
       findings.push(...stacks.map((s) => judgeStack(s, ctx.deployed.get(s.stackName))));
   } catch (e) {
+    stacksRead = false;
     findings.push(errorFinding('stacks', e));
   }
   for (const check of DOCTOR_CHECKS) {
     if (o.only && !o.only.includes(check.id)) continue;
     if (o.beforeDeployOnly && check.phase === 'after-deploy') continue;
+    if (!stacksRead && check.phase === 'after-deploy') {
+      // Without the deployed stacks there is nothing to compare: say so rather than "not in this deployment".
+      findings.push(
+        finding(
+          check.id,
+          'skipped',
+          'global',
+          check.id,
+          'not checked: the deployed stacks could not be read (see the stacks ERROR row)',
+        ),
+      );
+      continue;
+    }
     try {
       findings.push(...(await check.run(ctx)));
     } catch (e) {

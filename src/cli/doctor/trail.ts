@@ -45,7 +45,8 @@ export const trailCheck: DoctorCheck = {
     // A multi-Region trail the templates create counts only until its stack is deployed: then it must log.
     const plannedTrail = ctx.stacks.some(
       (s) =>
-        !ctx.deployed.get(s.stackName) &&
+        ctx.deployed.has(s.stackName) &&
+        ctx.deployed.get(s.stackName) === undefined &&
         s.resources.some(
           (r) => r.type === 'AWS::CloudTrail::Trail' && r.properties['IsMultiRegionTrail'] === true,
         ),
