@@ -132,6 +132,8 @@ export interface FakeState {
   /** Rule name → changes to its deployed description. */
   ruleEdits: Map<string, (r: { State: string; EventPattern: Json; Targets: Json[] }) => void>;
   topicPolicyEdit?: (p: Json) => void;
+  /** The topics' encryption was removed after deployment. */
+  topicKeyRemoved?: boolean;
   keyState: string;
   subscription: (
     endpoint: string,
@@ -368,10 +370,18 @@ export function fakeAccount(app: string, state: FakeState = healthyState()): Fak
         d.type === 'AWS::SNS::TopicPolicy' &&
         JSON.stringify(deployedValue(d.r.properties['Topics'], pairs)).includes(i.TopicArn),
     );
-    if (!find('AWS::SNS::Topic', i.TopicArn)) throw awsError('NotFoundException', 'Topic does not exist');
+    const topic = find('AWS::SNS::Topic', i.TopicArn);
+    if (!topic) throw awsError('NotFoundException', 'Topic does not exist');
     const policy = pol ? (deployedValue(pol.r.properties['PolicyDocument'], pairs) as Json) : {};
     state.topicPolicyEdit?.(policy);
-    return { Attributes: { TopicArn: i.TopicArn, Policy: JSON.stringify(policy) } };
+    const key = deployedValue(topic.r.properties['KmsMasterKeyId'], pairs);
+    return {
+      Attributes: {
+        TopicArn: i.TopicArn,
+        Policy: JSON.stringify(policy),
+        ...(typeof key === 'string' && !state.topicKeyRemoved ? { KmsMasterKeyId: key } : {}),
+      },
+    };
   });
   const emailSubs = (topicArn: string) =>
     all

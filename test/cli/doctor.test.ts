@@ -221,6 +221,17 @@ describe('breakglass doctor', () => {
       }
     });
 
+    it('reports a topic whose encryption was removed', async () => {
+      fake.state.topicKeyRemoved = true;
+      const r = await doctor('--only', 'drift');
+      const bad = problems(r.findings, 'drift');
+      expect(bad.length).toBeGreaterThan(0);
+      for (const f of bad)
+        expect(f.detail).toMatch(
+          /^encryption key differs: KmsMasterKeyId: expected "arn:aws:kms:eu-west-1:111122223333:key\/0000abcd-.*", found nothing/,
+        );
+    });
+
     it('reports a disabled key', async () => {
       fake.state.keyState = 'PendingDeletion';
       const r = await doctor('--only', 'drift');

@@ -75,6 +75,32 @@ export function judgeRule(
       );
 }
 
+/** A topic's encryption key as deployed (`KmsMasterKeyId`): removing it sends alerts in the clear, changing it may stop delivery. */
+export function judgeTopicKey(
+  where: string,
+  topicArn: string,
+  r: ResolvedResource,
+  attrs: Readonly<Record<string, string>> | undefined,
+  subs: Subs,
+): Finding {
+  const subject = `topic ${topicArn}`;
+  if (!attrs)
+    return finding(
+      'drift',
+      'problem',
+      where,
+      subject,
+      'topic is missing (deleted after deployment); deploy the stack again',
+    );
+  const diffs = differences(
+    { KmsMasterKeyId: expectedValue(r.properties['KmsMasterKeyId'], subs) },
+    { KmsMasterKeyId: attrs['KmsMasterKeyId'] },
+  );
+  return diffs.length === 0
+    ? finding('drift', 'ok', where, subject, 'encryption key as synthesized')
+    : finding('drift', 'problem', where, subject, `encryption key differs: ${diffs.join('; ')}`);
+}
+
 export function judgeTopicPolicy(
   where: string,
   topicArn: string,
@@ -152,6 +178,8 @@ async function stackDrift(ctx: DoctorContext, s: InventoryStack): Promise<Findin
       jobs.push(async () => judgeRule(where, a.name, r, await ctx.aws.rule(s.region, a.name, a.bus), subs));
     } else if (r.type === 'AWS::KMS::Key' && id) {
       jobs.push(async () => judgeKey(where, id, r, await ctx.aws.key(s.region, id), subs));
+    } else if (r.type === 'AWS::SNS::Topic' && id && r.properties['KmsMasterKeyId'] !== undefined) {
+      jobs.push(async () => judgeTopicKey(where, id, r, await ctx.aws.topicAttributes(s.region, id), subs));
     } else if (r.type === 'AWS::SNS::TopicPolicy') {
       const topics = Array.isArray(r.properties['Topics']) ? (r.properties['Topics'] as unknown[]) : [];
       for (const t of topics) {
