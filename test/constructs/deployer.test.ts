@@ -308,3 +308,20 @@ describe('BreakGlassDeployer deployment-access rules', () => {
     ]);
   });
 });
+
+describe('BreakGlassDeployer from the config file', () => {
+  it('rejects a deployer without deployerPrincipals as a one-line error at the config field', async () => {
+    const { buildApp, parseConfig } = await import('../../src/config/index.js');
+    const config = parseConfig(
+      {
+        account: ACCOUNT,
+        region: REGION,
+        role: { usernames: ['alice'], regions: [REGION], deployer: 'bg-deployer' },
+      },
+      'bg.yaml',
+    );
+    expect(() => buildApp(config, { source: 'bg.yaml' })).toThrow(
+      /^bg\.yaml: role\.deployerPrincipals: empty: nobody could assume the deployer; list the IAM users \(people, MFA required\) and CI roles that deploy, e\.g\. \[/,
+    );
+  });
+});
