@@ -10,6 +10,8 @@ export type Person =
       /** The AWSReservedSSO_* role the person's session comes from. */
       readonly roleArn: string;
       readonly account: string;
+      /** The one permission set the trust policy names for them (absent: any). */
+      readonly permissionSet?: string;
     };
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
@@ -89,7 +91,14 @@ export function personsOf(role: RoleModel, model: SystemModel): Person[] {
         ssoPatterns[0] ??
         `arn:aws:iam::${role.account}:role/aws-reserved/sso.amazonaws.com*/AWSReservedSSO_*_${'?'.repeat(16)}`;
       const roleArn = instantiatePattern(pattern, 'us-east-1');
-      add({ kind: 'sso', name, roleArn, account: roleArn.split(':')[4] ?? role.account });
+      const permissionSet = /AWSReservedSSO_([^*?/]+)_/.exec(pattern)?.[1];
+      add({
+        kind: 'sso',
+        name,
+        roleArn,
+        account: roleArn.split(':')[4] ?? role.account,
+        ...(permissionSet ? { permissionSet } : {}),
+      });
     }
   }
   // Break-glass users of the assembly that the policy names by account only still count as named people.
@@ -114,4 +123,18 @@ export function strangerFor(role: RoleModel, persons: readonly Person[]): Person
   const base = persons[0]?.name ?? 'operator';
   const name = `m${base}`.replace(/[^\w+=,.@-]/g, '');
   return { kind: 'iam-user', name, arn: `arn:aws:iam::${role.account}:user/${name}`, account: role.account };
+}
+
+/**
+ * The same person coming from a look-alike Identity Center role: a permission set whose name ends with
+ * theirs (`Ops-AWSReservedSSO_<set>` gives `AWSReservedSSO_Ops-AWSReservedSSO_<set>_<suffix>`), which
+ * a trust policy with a leading `*` before `AWSReservedSSO_` lets in. Only for a named permission set.
+ */
+export function lookAlikeOf(person: Person): Person | undefined {
+  if (person.kind !== 'sso' || person.permissionSet === undefined) return undefined;
+  const roleArn = person.roleArn.replace(
+    /\/AWSReservedSSO_([^/]+)$/,
+    '/AWSReservedSSO_Ops-AWSReservedSSO_$1',
+  );
+  return { ...person, roleArn, permissionSet: `Ops-AWSReservedSSO_${person.permissionSet}` };
 }

@@ -3,7 +3,7 @@ import type { AssumeRoleRequest, Decision } from '../engines/iam-policy/index.js
 import { trustDecision } from './policy.js';
 import { REASON_TAG_KEYS } from '../engines/conventions.js';
 import type { RoleModel, SystemModel, UserModel } from './model.js';
-import { personsOf, strangerFor, type Person } from './persons.js';
+import { lookAlikeOf, personsOf, strangerFor, type Person } from './persons.js';
 import {
   actionRecord,
   assumedRoleIdentity,
@@ -39,7 +39,8 @@ export const WAYS_IN = [
 ] as const;
 export type WayIn = (typeof WAYS_IN)[number];
 
-export type Actor = 'named' | 'named-no-mfa' | 'stranger';
+/** `look-alike`: a named person's session from a look-alike Identity Center role (must be denied). */
+export type Actor = 'named' | 'named-no-mfa' | 'stranger' | 'look-alike';
 
 export interface ScenarioResult {
   readonly wayIn: WayIn;
@@ -290,6 +291,33 @@ function roleAttempts(
         ...(denial && decision !== 'Allow' ? { variant: `denial wording ${denial.id}` } : {}),
       });
     }
+  }
+
+  // The first Identity Center person from a look-alike permission set's role: denied, alerted.
+  const lookAlike = named.map(lookAlikeOf).find((p): p is Person => p !== undefined);
+  if (lookAlike) {
+    const { decision, request, caller } = bestAttempt(lookAlike, role, region, true, false);
+    out.push(
+      entry(
+        'AssumeRole',
+        'look-alike',
+        caller.arn,
+        decision,
+        true,
+        stsAssumeRecord({
+          key: key('AssumeRole', 'look-alike', lookAlike.name),
+          region,
+          account,
+          action: 'AssumeRole',
+          caller,
+          roleArn: role.arn,
+          sessionName: lookAlike.name,
+          success: decision === 'Allow',
+          ...(request.sourceIdentity ? { sourceIdentity: request.sourceIdentity } : {}),
+          ...(request.sessionTags ? { tags: request.sessionTags } : {}),
+        }),
+      ),
+    );
   }
 
   // Console switch-role (IAM users only; the console cannot set source identity or tags).
