@@ -93,6 +93,12 @@ export const DOCTOR_READ_CALLS: readonly DoctorCall[] = [
     why: 'rule targets equal the template',
   },
   {
+    client: 'client-eventbridge',
+    command: 'DescribeEventBusCommand',
+    iamAction: 'events:DescribeEventBus',
+    why: 'event bus policy statements equal the template',
+  },
+  {
     client: 'client-sns',
     command: 'GetTopicAttributesCommand',
     iamAction: 'sns:GetTopicAttributes',

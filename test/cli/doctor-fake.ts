@@ -21,6 +21,7 @@ import {
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  DescribeEventBusCommand,
   DescribeRuleCommand,
   EventBridgeClient,
   ListTargetsByRuleCommand,
@@ -132,6 +133,7 @@ export interface FakeState {
   /** Rule name → changes to its deployed description. */
   ruleEdits: Map<string, (r: { State: string; EventPattern: Json; Targets: Json[] }) => void>;
   topicPolicyEdit?: (p: Json) => void;
+  busPolicyEdit?: (p: Json) => void;
   /** The topics' encryption was removed after deployment. */
   topicKeyRemoved?: boolean;
   keyState: string;
@@ -363,6 +365,18 @@ export function fakeAccount(app: string, state: FakeState = healthyState()): Fak
   ev.on(ListTargetsByRuleCommand).callsFake((i: { Rule: string; EventBusName?: string }) => ({
     Targets: ruleView(i.Rule, i.EventBusName).Targets,
   }));
+  ev.on(DescribeEventBusCommand).callsFake((i: { Name: string }) => {
+    const statements = all
+      .filter((d) => d.type === 'AWS::Events::EventBusPolicy')
+      .filter((d) => String(deployedValue(d.r.properties['EventBusName'], pairs)) === i.Name)
+      .map((d) => ({
+        ...(deployedValue(d.r.properties['Statement'], pairs) as Json),
+        Sid: d.r.properties['StatementId'],
+      }));
+    const policy: Json = { Version: '2012-10-17', Statement: statements };
+    state.busPolicyEdit?.(policy);
+    return { Name: i.Name, Policy: JSON.stringify(policy) };
+  });
   const sns = mock(SNSClient);
   sns.on(GetTopicAttributesCommand).callsFake((i: { TopicArn: string }) => {
     const pol = all.find(

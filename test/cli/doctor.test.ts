@@ -221,6 +221,20 @@ describe('breakglass doctor', () => {
       }
     });
 
+    it('reports a statement removed from the central bus policy', async () => {
+      let r = await doctor('--only', 'drift');
+      const buses = of(r.findings, 'drift').filter((f) => f.subject.startsWith('bus '));
+      expect(buses.length).toBeGreaterThan(0);
+      expect(buses.every((f) => f.status === 'ok')).toBe(true);
+      fake.state.busPolicyEdit = (p) => {
+        p['Statement'] = [];
+      };
+      r = await doctor('--only', 'drift');
+      const bad = problems(r.findings, 'drift');
+      expect(bad.map((f) => f.subject)).toEqual(buses.map((f) => f.subject));
+      expect(bad[0]?.detail).toMatch(/^statement removed from the event bus policy/);
+    });
+
     it('reports a topic whose encryption was removed', async () => {
       fake.state.topicKeyRemoved = true;
       const r = await doctor('--only', 'drift');

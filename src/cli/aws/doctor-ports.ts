@@ -89,6 +89,8 @@ export interface DoctorAws {
   trails(region: string): Promise<readonly TrailInfo[]>;
   stack(region: string, stackName: string): Promise<DeployedStack | undefined>;
   rule(region: string, name: string, busName: string | undefined): Promise<DeployedRule | undefined>;
+  /** An event bus's resource policy (JSON text, '' when it has none), or undefined when the bus does not exist. */
+  busPolicy(region: string, busName: string): Promise<string | undefined>;
   topicAttributes(region: string, topicArn: string): Promise<Readonly<Record<string, string>> | undefined>;
   subscriptions(region: string, topicArn: string): Promise<readonly SubscriptionInfo[]>;
   key(region: string, keyId: string): Promise<KeyInfo | undefined>;

@@ -31,8 +31,10 @@ import {
   type FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  DescribeEventBusCommand,
   DescribeRuleCommand,
   EventBridgeClient,
+  type DescribeEventBusCommandOutput,
   ListTargetsByRuleCommand,
   type DescribeRuleCommandOutput,
   type ListTargetsByRuleCommandOutput,
@@ -253,6 +255,18 @@ export function sdkDoctorAws(target: AwsTarget): DoctorAws {
         token = page.NextToken;
       } while (token);
       return { state: r.State ?? 'ENABLED', ...(r.EventPattern ? { pattern: r.EventPattern } : {}), targets };
+    },
+    async busPolicy(region, busName) {
+      try {
+        const r = await readCall<DescribeEventBusCommandOutput>(
+          events(region),
+          new DescribeEventBusCommand({ Name: busName }),
+        );
+        return r.Policy ?? '';
+      } catch (e) {
+        if (isNotFound(e, 'ResourceNotFoundException')) return undefined;
+        throw e;
+      }
     },
     async topicAttributes(region, topicArn) {
       try {

@@ -1,6 +1,6 @@
 /**
  * After deploy: the alert path's rules, targets and policies are what the templates say (per
- * resource): EventBridge DescribeRule + ListTargetsByRule, SNS GetTopicAttributes (Policy,
+ * resource): EventBridge DescribeRule + ListTargetsByRule + DescribeEventBus, SNS GetTopicAttributes (Policy,
  * KmsMasterKeyId), KMS DescribeKey + GetKeyPolicy. Compared semantically (`compare.ts`).
  */
 import type { ResolvedResource } from '../../engines/cfn/index.js';
@@ -72,6 +72,52 @@ export function judgeRule(
         where,
         `rule ${name}`,
         `differs from the template: ${diffs.slice(0, 3).join('; ')}${diffs.length > 3 ? ` (+${diffs.length - 3} more)` : ''}`,
+      );
+}
+
+/**
+ * One statement of an event bus policy (`AWS::Events::EventBusPolicy` adds it with `Sid` =
+ * `StatementId`): without it, the forwarders of the other Regions can no longer deliver.
+ */
+export function judgeBusStatement(
+  where: string,
+  busName: string,
+  sid: string,
+  statement: unknown,
+  policy: string | undefined,
+  subs: Subs,
+): Finding {
+  const subject = `bus ${busName} ${sid}`;
+  if (policy === undefined)
+    return finding('drift', 'problem', where, subject, 'event bus is missing; deploy the stack again');
+  let statements: unknown[] = [];
+  try {
+    const doc = (policy ? JSON.parse(policy) : {}) as { Statement?: unknown };
+    statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+  } catch {
+    statements = [];
+  }
+  const actual = statements.find((x) => (x as Record<string, unknown> | null)?.['Sid'] === sid);
+  if (actual === undefined)
+    return finding(
+      'drift',
+      'problem',
+      where,
+      subject,
+      'statement removed from the event bus policy: events from the other Regions are refused; deploy the stack again',
+    );
+  const diffs = differences(
+    { ...(expectedValue(statement, subs) as Record<string, unknown>), Sid: sid },
+    actual,
+  );
+  return diffs.length === 0
+    ? finding('drift', 'ok', where, subject, 'bus policy statement as synthesized')
+    : finding(
+        'drift',
+        'problem',
+        where,
+        subject,
+        `bus policy statement differs: ${diffs.slice(0, 3).join('; ')}`,
       );
 }
 
@@ -178,6 +224,22 @@ async function stackDrift(ctx: DoctorContext, s: InventoryStack): Promise<Findin
       jobs.push(async () => judgeRule(where, a.name, r, await ctx.aws.rule(s.region, a.name, a.bus), subs));
     } else if (r.type === 'AWS::KMS::Key' && id) {
       jobs.push(async () => judgeKey(where, id, r, await ctx.aws.key(s.region, id), subs));
+    } else if (r.type === 'AWS::Events::EventBusPolicy' && r.properties['Statement'] !== undefined) {
+      const bus = expectedValue(r.properties['EventBusName'] ?? 'default', subs);
+      const sid = r.properties['StatementId'];
+      if (typeof bus === 'string' && typeof sid === 'string') {
+        const name = bus.split('/').pop() ?? bus;
+        jobs.push(async () =>
+          judgeBusStatement(
+            where,
+            name,
+            sid,
+            r.properties['Statement'],
+            await ctx.aws.busPolicy(s.region, name),
+            subs,
+          ),
+        );
+      }
     } else if (r.type === 'AWS::SNS::Topic' && id && r.properties['KmsMasterKeyId'] !== undefined) {
       jobs.push(async () => judgeTopicKey(where, id, r, await ctx.aws.topicAttributes(s.region, id), subs));
     } else if (r.type === 'AWS::SNS::TopicPolicy') {
@@ -204,7 +266,7 @@ export const driftCheck: DoctorCheck = {
   id: 'drift',
   phase: 'after-deploy',
   summary:
-    'deployed rules, targets, topic policies and keys equal the synthesized ones (events:DescribeRule, ListTargetsByRule, sns:GetTopicAttributes, kms:DescribeKey, GetKeyPolicy)',
+    'deployed rules, targets, bus policy statements, topic policies and keys equal the synthesized ones (events:DescribeRule, ListTargetsByRule, DescribeEventBus, sns:GetTopicAttributes, kms:DescribeKey, GetKeyPolicy)',
   async run(ctx) {
     const per = await mapLimit(ctx.stacks, 4, (s) => stackDrift(ctx, s));
     const out = per.flat();
