@@ -4,8 +4,6 @@
  * would have deployed them — with physical ids that differ from the offline resolver's stand-ins,
  * so the comparison has to map them. Tests break one thing at a time through `state`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import {
   CloudFormationClient,
@@ -45,54 +43,6 @@ import { loadCloudAssembly } from '../../src/simulator/index.js';
 import { awsError } from './access-helpers.js';
 
 export const ACCOUNT = '111122223333';
-
-/** Adds a drill (schedule + tagged log group) to every stack of a cloud assembly, as the drill construct would. */
-export function addDrill(dir: string): void {
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
-  };
-  for (const a of Object.values(manifest.artifacts)) {
-    const file = a.type === 'aws:cloudformation:stack' ? a.properties?.templateFile : undefined;
-    if (!file) continue;
-    const path = join(dir, file);
-    const t = JSON.parse(readFileSync(path, 'utf8')) as { Resources: Record<string, unknown> };
-    t.Resources['DrillSchedule'] = {
-      Type: 'AWS::Scheduler::Schedule',
-      Properties: {
-        ScheduleExpression: 'rate(1 day)',
-        FlexibleTimeWindow: { Mode: 'OFF' },
-        Target: {
-          Arn: 'arn:aws:scheduler:::aws-sdk:sts:assumeRole',
-          RoleArn: 'arn:aws:iam::111122223333:role/Drill',
-          Input: '{}',
-        },
-      },
-    };
-    if (file.startsWith('BreakGlass.template')) {
-      t.Resources['DrillLog'] = {
-        Type: 'AWS::Logs::LogGroup',
-        Properties: { Tags: [{ Key: 'breakglass:purpose', Value: 'drill-log' }] },
-      };
-      t.Resources['DrillRole'] = {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Service: 'scheduler.amazonaws.com' },
-                Action: 'sts:AssumeRole',
-              },
-            ],
-          },
-          Tags: [{ Key: 'breakglass:purpose', Value: 'drill-role' }],
-        },
-      };
-    }
-    writeFileSync(path, JSON.stringify(t));
-  }
-}
 
 type Json = Record<string, unknown>;
 
@@ -241,7 +191,8 @@ export function fakeAccount(app: string, state: FakeState = healthyState()): Fak
   sts.on(AssumeRoleCommand).callsFake((i: { RoleArn: string; RoleSessionName: string }) => {
     guard('AssumeRoleCommand');
     drill.assumed.push(i.RoleArn);
-    if (!i.RoleArn.includes('DrillRole')) {
+    // The break-glass role of the fixture is named BreakGlass; any other role is the drill role.
+    if (i.RoleArn.endsWith(':role/BreakGlass')) {
       drill.session = i.RoleSessionName;
       drill.at = Date.now();
       if (state.drillOutcome === 'denied')
