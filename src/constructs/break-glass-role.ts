@@ -194,6 +194,8 @@ const ALERTING_KEYS = [
   'dataEventsPrincipals',
   'drill',
   'deniedAttempts',
+  'tamperAlerts',
+  'tamperAlertEmails',
 ] as const satisfies readonly (keyof BreakGlassAlertingOptions)[];
 
 /** Picks the alerting options out of a props object (shared with BreakGlassUser). */

@@ -182,41 +182,75 @@ function matchers(c: TamperCall, t: TamperTargets): unknown[] {
   }
 }
 
-/** The event-pattern branches of `calls` (one rule per group keeps each pattern small). */
+/** CDK tokens stand for values up to this long once resolved (ARNs, generated names). */
+const TOKEN_CHARS = 128;
+const TOKEN_RE = /\$\{Token\[[^\]]+\]\}/g;
+
+/** Characters of `pattern` once deployed, estimated high (each token counts {@link TOKEN_CHARS}). */
+export function patternChars(pattern: unknown): number {
+  return JSON.stringify(pattern).replace(TOKEN_RE, 'x'.repeat(TOKEN_CHARS)).length;
+}
+
+/** Request-parameter branches of the calls of one group (empty when none of ours can be named). */
+function branchesOf(mine: readonly TamperCall[], t: TamperTargets): TamperPattern[] {
+  const branches: TamperPattern[] = [];
+  // Calls sharing service, field and matcher kind share one branch.
+  const keyOf = (c: TamperCall) => `${c.eventSource}|${c.fields.join(',')}|${c.kind}`;
+  for (const key of [...new Set(mine.map(keyOf))]) {
+    const same = mine.filter((c) => keyOf(c) === key);
+    const first = same[0] as TamperCall;
+    const base = { eventSource: [first.eventSource], eventName: same.map((c) => c.eventName) };
+    if (first.kind === 'any') {
+      branches.push({ ...base });
+      continue;
+    }
+    const values = matchers(first, t);
+    // None of ours to name (no keys in this Region, no break-glass users): nothing to watch.
+    if (values.length === 0) continue;
+    if (first.kind === 'key') {
+      branches.push({ ...base, resources: { ARN: values } });
+      branches.push({ ...base, requestParameters: { keyId: values } });
+    } else {
+      for (const f of first.fields) branches.push({ ...base, requestParameters: { [f]: values } });
+    }
+    // Request parameters too large for the record: no resource to check, alert anyway.
+    branches.push({ ...base, requestParameters: { omitted: [true] } });
+  }
+  return branches;
+}
+
+/**
+ * The event patterns of `calls`, as few as fit: groups are packed in order into patterns of at most
+ * `maxChars` characters once deployed (EventBridge's default limit is 2,048; fewer rules, fewer
+ * alarms). Keys name the groups a pattern holds (`EventsSns`), stable across synths.
+ */
 export function tamperPatterns(
   calls: readonly TamperCall[],
   t: TamperTargets,
-): Map<TamperGroup, TamperPattern> {
-  const out = new Map<TamperGroup, TamperPattern>();
-  const groups = [...new Set(calls.map((c) => c.group))];
-  for (const g of groups) {
-    const mine = calls.filter((c) => c.group === g);
-    const branches: TamperPattern[] = [];
-    // Calls sharing source, field and matcher kind share one branch.
-    const keyOf = (c: TamperCall) => `${c.eventSource}|${c.fields.join(',')}|${c.kind}`;
-    for (const key of [...new Set(mine.map(keyOf))]) {
-      const same = mine.filter((c) => keyOf(c) === key);
-      const first = same[0] as TamperCall;
-      const eventName = same.map((c) => c.eventName);
-      const base = { eventSource: [first.eventSource], eventName };
-      if (first.kind === 'any') {
-        branches.push({ ...base });
-        continue;
-      }
-      const values = matchers(first, t);
-      // None of ours to name (no keys in this Region, no break-glass users): nothing to watch.
-      if (values.length === 0) continue;
-      if (first.kind === 'key') {
-        branches.push({ ...base, resources: { ARN: values } });
-        branches.push({ ...base, requestParameters: { keyId: values } });
-      } else {
-        for (const f of first.fields) branches.push({ ...base, requestParameters: { [f]: values } });
-      }
-      // Request parameters too large for the record: no resource to check, alert anyway.
-      branches.push({ ...base, requestParameters: { omitted: [true] } });
+  maxChars = 2000,
+): Map<string, TamperPattern> {
+  const out = new Map<string, TamperPattern>();
+  let names: string[] = [];
+  let branches: TamperPattern[] = [];
+  const flush = () => {
+    let key = names.join('');
+    for (let i = 2; out.has(key); i++) key = `${names.join('')}${i}`;
+    if (branches.length > 0) out.set(key, toPattern(branches));
+    names = [];
+    branches = [];
+  };
+  for (const g of [...new Set(calls.map((c) => c.group))]) {
+    const name = g.charAt(0).toUpperCase() + g.slice(1);
+    for (const branch of branchesOf(
+      calls.filter((c) => c.group === g),
+      t,
+    )) {
+      if (branches.length > 0 && patternChars(toPattern([...branches, branch])) > maxChars) flush();
+      if (names[names.length - 1] !== name) names.push(name);
+      branches.push(branch);
     }
-    if (branches.length > 0) out.set(g, toPattern(branches));
   }
+  flush();
   return out;
 }
 
