@@ -180,3 +180,25 @@ describe('doctor inventory helpers', () => {
     expect(ruleAddress('Rule-1')).toEqual({ name: 'Rule-1' });
   });
 });
+
+describe('doctor read-only guard', () => {
+  it('refuses to send a command that is not one of the read calls', async () => {
+    const { assertReadCall, readCall } = await import('../../src/cli/aws/read-only.js');
+    const { PublishCommand, GetTopicAttributesCommand } = await import('@aws-sdk/client-sns');
+    expect(() =>
+      assertReadCall(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:111122223333:t', Message: 'x' })),
+    ).toThrow('doctor may only read; refused to send PublishCommand');
+    expect(() =>
+      assertReadCall(new GetTopicAttributesCommand({ TopicArn: 'arn:aws:sns:eu-west-1:111122223333:t' })),
+    ).not.toThrow();
+    let sent = 0;
+    const client = { send: () => Promise.resolve((sent++, {})) };
+    await expect(
+      readCall(
+        client,
+        new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:111122223333:t', Message: 'x' }),
+      ),
+    ).rejects.toThrow(/refused/);
+    expect(sent).toBe(0);
+  });
+});
