@@ -72,7 +72,9 @@ export interface BreakGlassDeployerProps {
   /**
    * Where deployment access goes (with `channels`): `'log'` a log group only; `'notify'` the log
    * group and the alert topic (email), the text headed "Deployment access (not the break-glass
-   * role)"; `'page'` every alert channel (Slack, webhooks, …), like a break-glass use.
+   * role)"; `'page'` every alert channel (Slack, webhooks, …), like a break-glass use. Failed
+   * attempts are always logged and, except with `'log'`, summarised: one alarm notification on
+   * the alert topic per burst, not one message per attempt.
    * @default 'notify'
    */
   readonly deploymentAccessAlerts?: DeploymentAccessAlerts;
@@ -143,7 +145,7 @@ export class BreakGlassDeployer extends Construct {
   readonly qualifier: string;
   /** Deployment-access alert rules (with `channels`). */
   readonly deploymentAccessRules: readonly events.Rule[];
-  /** Where deployment access is logged (with `channels`, unless `deploymentAccessAlerts: 'page'`). */
+  /** Where deployment access is logged (with `channels`). */
   readonly deploymentAccessLogGroup?: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: BreakGlassDeployerProps) {

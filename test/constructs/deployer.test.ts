@@ -254,37 +254,51 @@ describe('BreakGlassDeployer deployment-access rules', () => {
             .Properties.Targets,
       );
 
-  it("notify (default): a success and a failure rule, each to the log group and the alert topic headed 'Deployment access'", () => {
+  it("notify (default): successes to the log group and the alert topic headed 'Deployment access'; failures logged and summarised", () => {
     const { d, template } = withChannels();
     expect(d.deploymentAccessRules).toHaveLength(2);
     expect(d.deploymentAccessLogGroup).toBeDefined();
-    const all = targetsOf(template, 'DeploymentAccess');
-    expect(all).toHaveLength(2);
-    for (const targets of all) {
-      expect(targets).toHaveLength(2);
-      const topic = targets.find((t) => t.InputTransformer);
-      expect(topic?.InputTransformer?.InputTemplate).toMatch(
-        /^"Deployment access \(not the break-glass role\)/,
-      );
-    }
+    const [ok] = targetsOf(template, 'DeploymentAccessOk');
+    expect(ok).toHaveLength(2);
+    expect(ok?.find((t) => t.InputTransformer)?.InputTransformer?.InputTemplate).toMatch(
+      /^"Deployment access \(not the break-glass role\)/,
+    );
+    const [failed] = targetsOf(template, 'DeploymentAccessFailed');
+    expect(failed).toHaveLength(1);
+    expect(failed?.[0]?.InputTransformer).toBeUndefined();
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      MetricTransformations: [Match.objectLike({ MetricName: 'DeploymentAccessFailed' })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DeploymentAccessFailed',
+      Namespace: 'BreakGlass',
+      Statistic: 'Sum',
+      Period: 300,
+      AlarmActions: [Match.anyValue()],
+    });
   });
 
-  it('log: only the log group, no person', () => {
+  it('log: only the log group, no person, no summary alarm', () => {
     const { template } = withChannels('log');
     for (const targets of targetsOf(template, 'DeploymentAccess')) {
       expect(targets).toHaveLength(1);
       expect(targets[0]?.InputTransformer).toBeUndefined();
     }
+    expect(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { MetricName: 'DeploymentAccessFailed' },
+      }),
+    ).toEqual({});
+    template.resourceCountIs('AWS::Logs::MetricFilter', 0);
   });
 
-  it('page: every alert channel, like the glass (no own log group)', () => {
-    const { d, template } = withChannels('page');
-    expect(d.deploymentAccessLogGroup).toBeUndefined();
-    for (const targets of targetsOf(template, 'DeploymentAccess')) {
-      expect(
-        targets.some((t) => t.InputTransformer?.InputTemplate.includes('AssumeRole into the deployer')),
-      ).toBe(true);
-    }
+  it('page: successes to every alert channel, like the glass; failures summarised', () => {
+    const { template } = withChannels('page');
+    const [ok] = targetsOf(template, 'DeploymentAccessOk');
+    expect(ok?.some((t) => t.InputTransformer?.InputTemplate.includes('AssumeRole into the deployer'))).toBe(
+      true,
+    );
+    expect(targetsOf(template, 'DeploymentAccessFailed')[0]).toHaveLength(1);
   });
 
   it('matches the deployer in any letter case and every Region’s CDK deploy role by prefix', () => {

@@ -11,7 +11,9 @@
  * account: the call can be made at any Region's STS endpoint, and one prefix keeps the patterns far
  * below EventBridge's 2,048-character quota where 34 ARNs would not fit.
  */
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -130,22 +132,27 @@ export function deploymentVariants(
   ];
 }
 
-/** Adds the deployment-access rules on the channels' central bus and their forwarding. */
+/** Namespace and name of the metric counting failed deployment-access attempts. */
+export const DEPLOYMENT_DENIED_METRIC = { namespace: 'BreakGlass', name: 'DeploymentAccessFailed' } as const;
+
+/**
+ * Adds the deployment-access rules on the channels' central bus and their forwarding. Successes go
+ * where `mode` says. Failures (denied attempts: anyone can make them, as many as they like) are
+ * logged, and with `'notify'` / `'page'` counted by a metric filter whose alarm notifies the alert
+ * topic once per burst (an alarm notifies on state changes), so a flood cannot bury the alert that
+ * matters. The deployment-access log group is created in every mode.
+ */
 export function addDeploymentAccessAlerts(
   owner: Construct,
   channels: BreakGlassAlertChannels,
   spec: DeploymentAccessSpec,
-): { rules: events.Rule[]; logGroup?: logs.LogGroup } {
+): { rules: events.Rule[]; logGroup: logs.LogGroup } {
   channels.forwardAlso(deploymentForwardBranches(spec));
-  const logGroup =
-    spec.mode === 'page'
-      ? undefined
-      : new logs.LogGroup(owner, 'DeploymentAccessLog', {
-          retention: spec.retention ?? logs.RetentionDays.ONE_YEAR,
-          removalPolicy: RemovalPolicy.RETAIN,
-        });
-  const rules = deploymentVariants(spec).map((v) => {
-    if (spec.mode === 'page') return channels.addAlertRule(owner, v.id, v.pattern, v.fields);
+  const logGroup = new logs.LogGroup(owner, 'DeploymentAccessLog', {
+    retention: spec.retention ?? logs.RetentionDays.ONE_YEAR,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const toLog = (v: Variant, topicInput?: events.RuleTargetInput): events.Rule => {
     let delivery: Delivery | undefined;
     const rule = channels.addCentralRule(
       owner,
@@ -153,20 +160,45 @@ export function addDeploymentAccessAlerts(
       v.pattern,
       (d) => {
         delivery = d;
-        return new LogGroupTarget(logGroup as logs.LogGroup, d);
+        return new LogGroupTarget(logGroup, d);
       },
       false,
     );
-    if (spec.mode === 'notify' && delivery) {
-      rule.addTarget(
-        new TopicTarget(
-          channels.alertTopic,
-          delivery,
-          PlaceholderInput.text(DEPLOYMENT_ACCESS_MESSAGE, v.fields),
-        ),
-      );
-    }
+    if (topicInput && delivery) rule.addTarget(new TopicTarget(channels.alertTopic, delivery, topicInput));
     return rule;
-  });
-  return { rules, ...(logGroup ? { logGroup } : {}) };
+  };
+  const [ok, failed] = deploymentVariants(spec) as [Variant, Variant];
+  const rules = [
+    spec.mode === 'page'
+      ? channels.addAlertRule(owner, ok.id, ok.pattern, ok.fields)
+      : toLog(
+          ok,
+          spec.mode === 'notify' ? PlaceholderInput.text(DEPLOYMENT_ACCESS_MESSAGE, ok.fields) : undefined,
+        ),
+    toLog(failed),
+  ];
+  if (spec.mode !== 'log') {
+    new logs.MetricFilter(owner, 'DeploymentAccessFailedCount', {
+      logGroup,
+      filterPattern: logs.FilterPattern.exists('$.detail.errorCode'),
+      metricNamespace: DEPLOYMENT_DENIED_METRIC.namespace,
+      metricName: DEPLOYMENT_DENIED_METRIC.name,
+      metricValue: '1',
+    });
+    const alarm = new cloudwatch.Alarm(owner, 'DeploymentAccessFailedAlarm', {
+      metric: new cloudwatch.Metric({
+        namespace: DEPLOYMENT_DENIED_METRIC.namespace,
+        metricName: DEPLOYMENT_DENIED_METRIC.name,
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `${DEPLOYMENT_ACCESS_MARK}: failed attempts to assume the deployer or a CDK bootstrap deploy role in the last 5 minutes (one notification per burst); each attempt is in the log group ${logGroup.logGroupName}`,
+    });
+    alarm.addAlarmAction(new cwActions.SnsAction(channels.alertTopic));
+  }
+  return { rules, logGroup };
 }
