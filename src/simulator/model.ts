@@ -56,6 +56,8 @@ export interface BusModel {
   /** Resource-policy statements (from `AWS::Events::EventBus.Policy` and `AWS::Events::EventBusPolicy`). */
   readonly policyStatements: unknown[];
   readonly rules: RuleModel[];
+  /** The bus's tags (`breakglass:purpose=tamper-bus` marks the tamper path's bus), when it has any. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface RoleModel {
@@ -270,6 +272,9 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
           const arn = str(r.attributes['Arn']) ?? busArnFromName(p['Name'], account, region);
           const bus = busOf(arn);
           bus.policyStatements.push(...statementsOf(p['Policy']));
+          const tags = tagsOf(p['Tags']);
+          // Same policy and rule arrays: only the tags are added.
+          if (Object.keys(tags).length > 0) buses.set(arn, { ...bus, tags });
           break;
         }
         case 'AWS::Events::EventBusPolicy': {

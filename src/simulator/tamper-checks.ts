@@ -220,9 +220,22 @@ function judge(model: SystemModel, name: string, p: Place, record: CloudTrailRec
   };
 }
 
-/** Every tamper call × Region × account of the verified principals; IAM and Account calls in us-east-1 only. */
+/** Does `account` have a tamper path (a bus tagged `breakglass:purpose=tamper-bus`)? */
+export function hasTamperPath(model: SystemModel, account: string): boolean {
+  return [...model.buses.values()].some(
+    (b) => b.account === account && b.tags?.['breakglass:purpose'] === 'tamper-bus',
+  );
+}
+
+/**
+ * Every tamper call × Region × account of the verified principals; IAM and Account calls in us-east-1
+ * only. An account without a tamper bus turned tamper alerts off (`tamperAlerts: false`): not checked,
+ * as a choice, not a gap; one whose tamper bus is there but whose rules were removed is checked.
+ */
 export function runTamperChecks(ctx: CheckContext): CheckResult[] {
-  const accounts = [...new Set([...ctx.roles, ...ctx.users].map((x) => x.account))];
+  const accounts = [...new Set([...ctx.roles, ...ctx.users].map((x) => x.account))].filter((a) =>
+    hasTamperPath(ctx.model, a),
+  );
   const out: CheckResult[] = [];
   for (const account of accounts) {
     for (const region of ctx.regions) {

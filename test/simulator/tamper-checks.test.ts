@@ -245,3 +245,24 @@ describe('removing the tamper rules shows the gaps', () => {
     expect(mine.filter((c) => c.ok)).toEqual([]);
   });
 });
+
+describe('tamperAlerts: false', () => {
+  it('an account without a tamper bus is not checked (a choice, not a gap); its bus alone brings the checks back', () => {
+    const input = stacks.map((s) => ({ ...s, template: structuredClone(s.template) }));
+    let untagged = 0;
+    for (const s of input)
+      for (const r of Object.values(resources(s)) as Json[]) {
+        const props = r['Properties'] as Json | undefined;
+        if (
+          r['Type'] === 'AWS::Events::EventBus' &&
+          JSON.stringify(props?.['Tags'] ?? []).includes('tamper-bus')
+        ) {
+          delete props?.['Tags'];
+          untagged++;
+        }
+      }
+    expect(untagged).toBe(2);
+    expect(runTamperChecks(contextOf(buildModel(input)))).toEqual([]);
+    expect(runTamperChecks(contextOf(model)).length).toBeGreaterThan(100);
+  });
+});
