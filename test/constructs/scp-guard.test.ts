@@ -7,6 +7,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { validateTemplates } from '../../src/simulator/cfn-validate.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +134,19 @@ describe('BreakGlassScpGuard', () => {
       /lockBootstrapRoles: would stop every CDK deployment/,
     );
   });
+
+  it('passes the CloudFormation validator with 0 errors and 0 warnings (with the bootstrap lock too)', () => {
+    for (const props of [
+      {},
+      { qualifier: 'bglass', exemptRoleArns: ['arn:aws:iam::*:role/SecurityAdmin'] },
+    ]) {
+      const { stack } = guard(props);
+      const findings = validateTemplates([
+        { name: 'Guard', body: Template.fromStack(stack).toJSON(), account: MGMT, region: 'us-east-1' },
+      ]);
+      expect(findings.map((f) => `${f.severity} ${f.ruleId} ${f.resource ?? ''}: ${f.message}`)).toEqual([]);
+    }
+  }, 120_000);
 
   it('is cdk-nag clean (AwsSolutions: synth does not fail)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'bg-scp-nag-'));
