@@ -44,7 +44,7 @@ export function isDeniedAttempt(family: WayInFamily, variant: AlertVariant): boo
 /**
  * `pattern`, no longer matching calls whose session was issued by one of `arns` (the drill role).
  * `anything-but` never matches a MISSING field (EventBridge: an event must contain every field the
- * pattern names; the engine's README and the `drill-exclusion` fixture show it), and most callers —
+ * pattern names; test/engines/event-pattern/fixtures/drill-exclusion.json encodes it), and most callers —
  * IAM users, SAML / web-identity callers, the root user — have no `sessionContext.sessionIssuer`, so
  * a bare `anything-but` would silence them. The exclusion is therefore "absent, or anything but":
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
