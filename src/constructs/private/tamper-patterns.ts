@@ -86,7 +86,8 @@ export const TAMPER_CALLS: readonly TamperCall[] = [
     ['name'],
     'name',
   ),
-  // SNS: https://docs.aws.amazon.com/sns/latest/api/API_Operations.html (Unsubscribe names the
+  // SNS: https://docs.aws.amazon.com/sns/latest/api/API_Operations.html (Unsubscribe, SNS's only call
+  // deleting a subscription — there is no DeleteSubscription — names the
   // subscription, whose ARN is the topic ARN followed by `:<id>`).
   ...call('sns', 'sns', ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission'], ['topicArn'], 'arn'),
   ...call('sns', 'sns', ['Unsubscribe'], ['subscriptionArn'], 'arn'),
