@@ -160,7 +160,10 @@ describe('BreakGlassLoginAlert patterns', () => {
         }
       }
     };
-    for (const name of world.templates.keys()) for (const rule of world.rules(name)) walk(rule.pattern);
+    // Ways in and forwarders only: the tamper rules match our own resources by stack-name prefix
+    // (their own tests cover them).
+    for (const name of world.templates.keys())
+      for (const rule of world.rules(name)) if (!rule.logicalId.includes('Tamper')) walk(rule.pattern);
     expect(ops.length).toBeGreaterThan(0);
     for (const op of ops) {
       expect(op).toMatch(
