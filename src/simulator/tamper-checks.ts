@@ -31,8 +31,8 @@ function busOf(model: SystemModel, p: Place, custom: boolean) {
   return [...model.buses.values()].find((b) => here(p)(b) && (b.name === 'default') !== custom);
 }
 
-/** What each tamper call is made against, picked from the model (undefined: none of ours there). */
-function targetOf(model: SystemModel, c: TamperCall, p: Place, ctx: CheckContext): Target | undefined {
+/** One resource of each kind at `p` (looked up once per place, not per call). */
+function placeResources(model: SystemModel, p: Place, ctx: CheckContext) {
   const rule = busOf(model, p, false)?.rules[0];
   const bus = busOf(model, p, true);
   const topic = [...model.topics.values()].find(here(p));
@@ -48,6 +48,16 @@ function targetOf(model: SystemModel, c: TamperCall, p: Place, ctx: CheckContext
   const user = ctx.users.find((u) => u.account === p.account);
   // `…:connection/<name>/<uuid>`, `…:api-destination/<name>/<uuid>`
   const arnPart = (arn: string | undefined) => arn?.split('/')[1];
+  const inPlace = (a: string) => a.includes(`:${p.region}:${p.account}:`);
+  const connection = arnPart([...model.delivery.connections].find(inPlace));
+  const apiDestination = arnPart([...model.delivery.apiDestinations.keys()].find(inPlace));
+  return { rule, bus, topic, key, alarm, queue, logGroup, stack, role, user, connection, apiDestination };
+}
+type PlaceResources = ReturnType<typeof placeResources>;
+
+/** What each tamper call is made against (undefined: none of ours there). */
+function targetOf(c: TamperCall, r: PlaceResources, p: Place): Target | undefined {
+  const { rule, bus, topic, key, alarm, queue, logGroup, stack, role, user, connection, apiDestination } = r;
   const by = (field: string, v: unknown): Target | undefined =>
     v === undefined ? undefined : { params: { [field]: v } };
   switch (c.eventName) {
@@ -73,18 +83,10 @@ function targetOf(model: SystemModel, c: TamperCall, p: Place, ctx: CheckContext
         : topic && { params: { topicArn: topic.arn, label: 'Other' } };
     case 'DeleteConnection':
     case 'UpdateConnection':
-      return by(
-        'name',
-        arnPart([...model.delivery.connections].find((a) => a.includes(`:${p.region}:${p.account}:`))),
-      );
+      return by('name', connection);
     case 'DeleteApiDestination':
     case 'UpdateApiDestination':
-      return by(
-        'name',
-        arnPart(
-          [...model.delivery.apiDestinations.keys()].find((a) => a.includes(`:${p.region}:${p.account}:`)),
-        ),
-      );
+      return by('name', apiDestination);
     case 'DeleteTopic':
       return by('topicArn', topic?.arn);
     case 'SetTopicAttributes':
@@ -240,9 +242,10 @@ export function runTamperChecks(ctx: CheckContext): CheckResult[] {
   for (const account of accounts) {
     for (const region of ctx.regions) {
       const p = { account, region };
+      const here = placeResources(ctx.model, p, ctx);
       for (const c of TAMPER_CALLS) {
         if (c.global && region !== 'us-east-1') continue;
-        const t = targetOf(ctx.model, c, p, ctx);
+        const t = targetOf(c, here, p);
         if (!t) continue;
         out.push(judge(ctx.model, c.eventName, p, tamperRecord(c, t, p)));
         if (c.kind !== 'any')
