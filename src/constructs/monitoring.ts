@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { BreakGlassAlertingOptions } from './alerting-props.js';
@@ -41,6 +42,11 @@ export class BreakGlassMonitoring extends Construct {
         channels: this.channels,
         roles: props.roles ?? [],
       });
+    } else if (props.drill) {
+      Annotations.of(this).addWarningV2(
+        'breakglass:drill-without-role',
+        'drill is set but there is no break-glass role to drill here (users only); set drill where the role is monitored',
+      );
     }
     this.loginAlert = new BreakGlassLoginAlert(this, 'LoginAlert', { ...props, channels: this.channels });
     if ((props.logActions ?? true) !== false) {

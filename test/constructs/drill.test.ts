@@ -184,6 +184,17 @@ describe('BreakGlassDrill', () => {
     expect(Annotations.fromStack(regional).findError('*', Match.anyValue())).toEqual([]);
   });
 
+  it('warns when drill is set where only users are monitored (nothing to knock on)', () => {
+    const a2 = new App();
+    const s = new Stack(a2, 'Users', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const user = new iam.User(s, 'User', { userName: 'breakglass-1' });
+    new BreakGlassMonitoring(s, 'Monitoring', { users: [user], regions: ['eu-west-1'], drill: {} });
+    Template.fromStack(s).resourceCountIs('AWS::Scheduler::Schedule', 0);
+    expect(
+      Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('no break-glass role to drill')),
+    ).toHaveLength(1);
+  });
+
   it('rejects a window that is not whole hours from 2 to 168', () => {
     expect(() => app({ drill: { window: Duration.minutes(90) } })).toThrow(/window: .*whole number of hours/);
     expect(() => app({ drill: { window: Duration.days(8) } })).toThrow(/window: .*2 to 168/);
