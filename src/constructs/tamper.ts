@@ -24,7 +24,7 @@ import {
   tamperPatterns,
   type TamperPattern,
   type TamperTargets,
-} from './private/tamper-patterns.js';
+} from '../engines/tamper-calls.js';
 import { PURPOSE_TAG } from './private/tamper-topic.js';
 import { BreakGlassRegionalStack } from './regional-stack.js';
 

@@ -1,6 +1,6 @@
 /**
  * Tamper scenarios: for each call that could silence the alerting (see the constructs'
- * `tamper-patterns.ts`) × watched Region × account, a CloudTrail record shaped like the real ones,
+ * `engines/tamper-calls.ts`) × watched Region × account, a CloudTrail record shaped like the real ones,
  * made against one of OUR resources there, replayed against the model. A check is ok only when the
  * record reaches a person through the tamper topic (`breakglass:purpose=tamper-topic`). Each call is
  * also replayed with its request parameters left out as too large (CloudTrail then records
@@ -8,10 +8,26 @@
  */
 import { toEventBridgeEvent, type CloudTrailRecord } from '../engines/cloudtrail/index.js';
 import { stableUuid } from '../engines/cfn/names.js';
-import { TAMPER_CALLS, type TamperCall } from '../constructs/private/tamper-patterns.js';
-import type { CheckContext, CheckFamily, CheckResult } from './checks.js';
-import type { SystemModel } from './model.js';
+import { TAMPER_CALLS, type TamperCall } from '../engines/tamper-calls.js';
+import type { RoleModel, SystemModel, UserModel } from './model.js';
 import { replayEvent, type ReplayResult } from './replay.js';
+
+// The shapes of `CheckResult` / `CheckContext` / `CheckFamily` (./checks.ts), spelled out here:
+// checks.ts imports this family, so importing its types back would be a cycle.
+interface CheckResult {
+  readonly family: string;
+  readonly name: string;
+  readonly region: string;
+  readonly ok: boolean;
+  readonly problems: readonly string[];
+  readonly detail?: string;
+}
+interface CheckContext {
+  readonly model: SystemModel;
+  readonly regions: readonly string[];
+  readonly roles: readonly RoleModel[];
+  readonly users: readonly UserModel[];
+}
 
 export const TAMPER_PURPOSE = 'tamper-topic';
 export const ALERT_PURPOSE = 'alert-topic';
@@ -256,7 +272,11 @@ export function runTamperChecks(ctx: CheckContext): CheckResult[] {
   return out;
 }
 
-export const TAMPER_CHECKS: CheckFamily = {
+export const TAMPER_CHECKS: {
+  readonly family: string;
+  readonly title: string;
+  run(context: CheckContext): CheckResult[];
+} = {
   family: 'tamper',
   title: 'Tamper alerts',
   run: runTamperChecks,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, stacksFromConfig } from '../../src/cli/system.js';
-import { TAMPER_CALLS } from '../../src/constructs/private/tamper-patterns.js';
+import { TAMPER_CALLS } from '../../src/engines/tamper-calls.js';
 import { toEventBridgeEvent, type CloudTrailRecord } from '../../src/engines/cloudtrail/index.js';
 import {
   buildModel,
