@@ -12,24 +12,12 @@ import { trustDecision } from './policy.js';
 import { assumedRoleIdentity, iamUserIdentity, stsAssumeRecord, type Caller } from './records.js';
 import { isAlert, isLog, replayEvent, type Delivery } from './replay.js';
 import { trustRequestOf } from './simulate.js';
+import type { CheckContext, CheckFamily, CheckResult } from './check-types.js';
 
 const DEFAULT_QUALIFIER = 'hnb659fds';
 
 // The shapes of `CheckResult` / `CheckContext` / `CheckFamily` (./checks.ts), spelled out here because
 // checks.ts imports this family: importing its types back would be an import cycle.
-interface CheckResult {
-  readonly family: string;
-  readonly name: string;
-  readonly region: string;
-  readonly ok: boolean;
-  readonly problems: readonly string[];
-  readonly detail?: string;
-}
-interface CheckContext {
-  readonly model: SystemModel;
-  readonly regions: readonly string[];
-}
-
 /** A delivery made by a deployment-access rule. */
 export function isDeploymentAccess(d: Delivery): boolean {
   return d.input.includes(DEPLOYMENT_ACCESS_MARK) || /DeploymentAccess/.test(d.ruleName);
@@ -147,7 +135,7 @@ function checksFor(model: SystemModel, role: RoleModel, region: string): CheckRe
   ];
 }
 
-export const DEPLOYER_CHECKS = {
+export const DEPLOYER_CHECKS: CheckFamily = {
   family: 'deployer',
   title: 'Deployment access (deployer, CDK deploy role)',
   run(context: CheckContext): CheckResult[] {

@@ -21,23 +21,10 @@ import { policyDecision, trustDecision } from './policy.js';
 import { assumedRoleIdentity, stsAssumeRecord } from './records.js';
 import { replayEvent } from './replay.js';
 import { DENIAL_WORDINGS, type DenialWording } from './denials.js';
+import type { CheckContext, CheckFamily, CheckResult } from './check-types.js';
 
 // The shapes of `CheckResult` / `CheckContext` (./checks.ts), spelled out here because checks.ts
 // imports this family: importing its types back would be an import cycle.
-interface CheckResult {
-  readonly family: string;
-  readonly name: string;
-  readonly region: string;
-  readonly ok: boolean;
-  readonly problems: readonly string[];
-  readonly detail?: string;
-}
-interface CheckContext {
-  readonly model: SystemModel;
-  readonly regions: readonly string[];
-  readonly roles: readonly RoleModel[];
-}
-
 const wording = (id: string): DenialWording =>
   DENIAL_WORDINGS.find((w) => w.id === id) ?? (DENIAL_WORDINGS[0] as DenialWording);
 
@@ -178,7 +165,7 @@ function checkOne(model: SystemModel, role: RoleModel, drill: RoleModel, region:
  * with no drill at all is not checked (the drill is optional); a drill with a piece missing in a Region
  * is a gap there.
  */
-export const DRILL_CHECKS = {
+export const DRILL_CHECKS: CheckFamily = {
   family: 'drill',
   title: 'Scheduled drill',
   run({ model, regions, roles }: CheckContext): CheckResult[] {

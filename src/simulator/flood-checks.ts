@@ -13,23 +13,10 @@ import type { RoleModel, SystemModel } from './model.js';
 import { iamUserIdentity, stsAssumeRecord } from './records.js';
 import { replayEvent } from './replay.js';
 import { DENIAL_WORDINGS, type DenialWording } from './denials.js';
+import type { CheckContext, CheckFamily, CheckResult } from './check-types.js';
 
 // The shapes of `CheckResult` / `CheckContext` (./checks.ts), spelled out here because checks.ts
 // imports this family: importing its types back would be an import cycle.
-interface CheckResult {
-  readonly family: string;
-  readonly name: string;
-  readonly region: string;
-  readonly ok: boolean;
-  readonly problems: readonly string[];
-  readonly detail?: string;
-}
-interface CheckContext {
-  readonly model: SystemModel;
-  readonly regions: readonly string[];
-  readonly roles: readonly RoleModel[];
-}
-
 const wording = (id: string): DenialWording =>
   DENIAL_WORDINGS.find((w) => w.id === id) ?? (DENIAL_WORDINGS[0] as DenialWording);
 
@@ -118,7 +105,7 @@ function checkOne(model: SystemModel, role: RoleModel, region: string): CheckRes
   };
 }
 
-export const FLOOD_CHECKS = {
+export const FLOOD_CHECKS: CheckFamily = {
   family: 'flood',
   title: 'Alert floods',
   run({ model, regions, roles }: CheckContext): CheckResult[] {

@@ -11,24 +11,10 @@ import { stableUuid } from '../engines/cfn/names.js';
 import { TAMPER_CALLS, type TamperCall } from '../engines/tamper-calls.js';
 import type { RoleModel, SystemModel, UserModel } from './model.js';
 import { replayEvent, type ReplayResult } from './replay.js';
+import type { CheckContext, CheckFamily, CheckResult } from './check-types.js';
 
 // The shapes of `CheckResult` / `CheckContext` / `CheckFamily` (./checks.ts), spelled out here:
 // checks.ts imports this family, so importing its types back would be a cycle.
-interface CheckResult {
-  readonly family: string;
-  readonly name: string;
-  readonly region: string;
-  readonly ok: boolean;
-  readonly problems: readonly string[];
-  readonly detail?: string;
-}
-interface CheckContext {
-  readonly model: SystemModel;
-  readonly regions: readonly string[];
-  readonly roles: readonly RoleModel[];
-  readonly users: readonly UserModel[];
-}
-
 export const TAMPER_PURPOSE = 'tamper-topic';
 export const ALERT_PURPOSE = 'alert-topic';
 
@@ -272,11 +258,7 @@ export function runTamperChecks(ctx: CheckContext): CheckResult[] {
   return out;
 }
 
-export const TAMPER_CHECKS: {
-  readonly family: string;
-  readonly title: string;
-  run(context: CheckContext): CheckResult[];
-} = {
+export const TAMPER_CHECKS: CheckFamily = {
   family: 'tamper',
   title: 'Tamper alerts',
   run: runTamperChecks,

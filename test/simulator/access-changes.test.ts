@@ -51,7 +51,8 @@ describe('verify: request / approve / revoke', () => {
     expect(m.cells['Revoke']).toEqual({ 'eu-west-1': 'none', 'us-east-1': 'alerted' });
   });
 
-  it('fails the Revoke row when its alert rules no longer match', () => {
+  /** The stacks with the Revoke alert rules matching nothing (and, with `tamper`, the tamper rules too). */
+  function withoutRevokeRules(alsoTamper: boolean): { stacks: StackInput[]; broken: number } {
     let broken = 0;
     const mutated = stacks.map((s) => {
       const template = structuredClone(s.template) as {
@@ -61,22 +62,31 @@ describe('verify: request / approve / revoke', () => {
         >;
       };
       for (const [id, r] of Object.entries(template.Resources)) {
-        if (
-          r.Type === 'AWS::Events::Rule' &&
-          id.includes('AccessRevoke') &&
-          r.Properties?.EventPattern?.detail
-        ) {
+        const wanted = id.includes('AccessRevoke') || (alsoTamper && id.includes('Tamper'));
+        if (r.Type === 'AWS::Events::Rule' && wanted && r.Properties?.EventPattern?.detail) {
           r.Properties.EventPattern.detail['eventName'] = ['NoSuchCall'];
-          broken++;
+          if (id.includes('AccessRevoke')) broken++;
         }
       }
       return { ...s, template };
     });
+    return { stacks: mutated, broken };
+  }
+
+  it('fails the Revoke row when its alert rules and the tamper rules no longer match', () => {
+    const { stacks: mutated, broken } = withoutRevokeRules(true);
     expect(broken).toBe(2);
     const result = verify(mutated);
     const revoke = result.scenarios.find((x) => x.wayIn === 'Revoke')!;
     expect(revoke.ok).toBe(false);
     expect(revoke.problems).toContain('no alert reached a person');
     expect(result.scenarios.find((x) => x.wayIn === 'Approve')!.ok).toBe(true);
+  });
+
+  it('a revoke is still told to a person through the tamper path (PutRolePolicy on the role) when only its own rules break', () => {
+    const result = verify(withoutRevokeRules(false).stacks);
+    const revoke = result.scenarios.find((x) => x.wayIn === 'Revoke')!;
+    expect(revoke.ok).toBe(true);
+    expect(revoke.deliveries.some((d) => d.ruleArn.includes('Tamper'))).toBe(true);
   });
 });

@@ -142,7 +142,7 @@ describe('deployment access (notify, the default)', () => {
   });
 
   it('verify (deployer checks): seen in every covered Region; an unlisted principal is denied', () => {
-    const checks = DEPLOYER_CHECKS.run({ model, regions: REGIONS });
+    const checks = DEPLOYER_CHECKS.run({ model, regions: REGIONS, roles: [], users: [] });
     expect(checks.map((c) => `${c.name} ${c.region} ${c.ok}`)).toEqual([
       'AssumeRole deployer eu-west-1 true',
       'AssumeRole CDK deploy role eu-west-1 true',
@@ -155,7 +155,7 @@ describe('deployment access (notify, the default)', () => {
   });
 
   it('verify: outside the covered Regions the deployer is locked, the deploy role is a gap', () => {
-    const checks = DEPLOYER_CHECKS.run({ model, regions: ['ap-south-1'] });
+    const checks = DEPLOYER_CHECKS.run({ model, regions: ['ap-south-1'], roles: [], users: [] });
     expect(checks.map((c) => [c.name, c.ok, c.detail ?? c.problems.join()])).toEqual([
       ['AssumeRole deployer', true, 'not assumable in ap-south-1 (Region lock in the trust policy)'],
       [
@@ -169,7 +169,7 @@ describe('deployment access (notify, the default)', () => {
 
   it('verify: with the deployment-access rules disabled every assume is a gap', () => {
     const broken = buildModel(withoutDeploymentRules(stacks['notify'] ?? []));
-    const checks = DEPLOYER_CHECKS.run({ model: broken, regions: REGIONS });
+    const checks = DEPLOYER_CHECKS.run({ model: broken, regions: REGIONS, roles: [], users: [] });
     expect(checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.region}`)).toEqual([
       'AssumeRole deployer eu-west-1',
       'AssumeRole CDK deploy role eu-west-1',
@@ -185,7 +185,7 @@ describe("deployment access 'log'", () => {
     const r = simulate(model, assume(DEPLOYER, 'eu-west-1'));
     expect(r?.alerted).toBe(false);
     expect(r?.logged).toBe(true);
-    const checks = DEPLOYER_CHECKS.run({ model, regions: ['eu-west-1'] });
+    const checks = DEPLOYER_CHECKS.run({ model, regions: ['eu-west-1'], roles: [], users: [] });
     expect(checks[0]?.detail).toBe('seen as deployment access (logged)');
   });
 });

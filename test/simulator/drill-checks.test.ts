@@ -27,7 +27,7 @@ const ofType = (s: StackInput, type: string): [string, Json][] =>
 function run(input: StackInput[]): CheckResult[] {
   const model = buildModel(input);
   const roles = [...model.roles.values()].filter((r) => r.breakGlass);
-  return DRILL_CHECKS.run({ model, regions: REGIONS, roles });
+  return DRILL_CHECKS.run({ model, regions: REGIONS, roles, users: [] });
 }
 
 /** Deletes every resource of `type` in the stacks `where` selects whose logical id passes `pick`. */

@@ -187,6 +187,7 @@ describe('a burst of denied attempts through the synthesized stacks', () => {
       model: broken,
       regions: ['eu-west-1'],
       roles: [...broken.roles.values()].filter((r) => r.breakGlass),
+      users: [],
     });
     expect(floods.map((c) => c.problems.join())).toEqual(['a denied attempt tells nobody']);
   });
