@@ -9,7 +9,7 @@
 import { toEventBridgeEvent, type CloudTrailRecord } from '../engines/cloudtrail/index.js';
 import { stableUuid } from '../engines/cfn/names.js';
 import { TAMPER_CALLS, type TamperCall } from '../engines/tamper-calls.js';
-import type { RoleModel, SystemModel, UserModel } from './model.js';
+import type { SystemModel } from './model.js';
 import { replayEvent, type ReplayResult } from './replay.js';
 import type { CheckContext, CheckFamily, CheckResult } from './check-types.js';
 
