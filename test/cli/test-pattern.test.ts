@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { tempDir } from '../temp.js';
 
 function capture(cwd: string): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -30,7 +30,7 @@ const PATTERN = {
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bg-test-pattern-'));
+  dir = tempDir('bg-test-pattern-');
   writeFileSync(join(dir, 'pattern.json'), JSON.stringify(PATTERN));
   writeFileSync(join(dir, 'event.json'), JSON.stringify(sts('AssumeRole', ROLE)));
   writeFileSync(

@@ -78,6 +78,9 @@ function world(message?: string): AlertingWorld {
     users: [new iam.User(main, 'U', { userName: 'bob' })],
     regions: ['ap-southeast-2'],
     loginAlertEmails: ['oncall@example.com'],
+    // Every denied attempt pages here (with the default 'summary' they reach only the summary log
+    // group), so the Slack and webhook bodies of the denied ways in are rendered and checked too.
+    deniedAttempts: 'each',
     ...(message === undefined ? {} : { message }),
     slack: {
       channel: 'C0123456789',

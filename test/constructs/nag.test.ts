@@ -2,8 +2,7 @@
  * cdk-nag AwsSolutions over every stack the example config synthesizes (role, regional, users and
  * alerting stacks): zero unacknowledged findings, and every acknowledgment says why.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, loadConfigFile } from '../../src/config/index.js';
+import { tempDir } from '../temp.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../examples/breakglass.config.yaml');
 
@@ -27,7 +27,7 @@ describe('cdk-nag AwsSolutions on the example config', () => {
   let acknowledgments: { path: string; id: string; reason: string }[];
 
   beforeAll(() => {
-    const outdir = mkdtempSync(join(tmpdir(), 'bgnag-'));
+    const outdir = tempDir('bgnag-');
     const app = buildApp(loadConfigFile(EXAMPLE), { outdir });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     try {
@@ -64,7 +64,7 @@ describe('cdk-nag AwsSolutions on the example config', () => {
   });
 
   it('the harness reports an unacknowledged finding (control)', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'bgnag-'));
+    const outdir = tempDir('bgnag-');
     const app = new App({ outdir });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const stack = new Stack(app, 'Control', { env: { account: '111122223333', region: 'eu-west-1' } });
