@@ -34,10 +34,13 @@ describe('verify and simulate on a synthesized cloud assembly (--app)', () => {
 
   it('prints the notes on dynamic references (resolved at deploy time) only with --verbose', async () => {
     const quiet = captureIO();
-    await runCli(['verify', '--app', out, '--regions', 'eu-west-1'], quiet);
+    await runCli(['verify', '--app', out, '--regions', 'eu-west-1', '--no-cfn-validate'], quiet);
     expect(quiet.stderr.join('\n')).not.toMatch(/dynamic reference/);
     const verbose = captureIO();
-    await runCli(['verify', '--app', out, '--regions', 'eu-west-1', '--verbose'], verbose);
+    await runCli(
+      ['verify', '--app', out, '--regions', 'eu-west-1', '--verbose', '--no-cfn-validate'],
+      verbose,
+    );
     const notes = verbose.stderr.filter((l) =>
       /^note: .*dynamic reference .* resolved by CloudFormation/.test(l),
     );

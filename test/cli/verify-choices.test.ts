@@ -53,9 +53,13 @@ const config = (role: string) =>
     '',
   ].join('\n');
 
-async function verify(args: string[], cwd = process.cwd()) {
+/**
+ * Runs verify; these cases are about its judgement, so CloudFormation's validator (seconds of CPU per
+ * run, tested on its own below) is skipped unless `validate` is set.
+ */
+async function verify(args: string[], cwd = process.cwd(), validate = false) {
   const io = captureIO(cwd);
-  const code = await runCli(['verify', ...args], io);
+  const code = await runCli(['verify', ...args, ...(validate ? [] : ['--no-cfn-validate'])], io);
   return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
 }
 
@@ -194,7 +198,7 @@ describe("verify: CloudFormation's validator in the loop", () => {
     const d = tempDir({ 'bg.yaml': config("regions: ['eu-west-1']") });
     const app = join(d, 'cdk.out');
     expect(await runCli(['synth', '--config', join(d, 'bg.yaml'), '--out', app], captureIO(d))).toBe(0);
-    const clean = await verify(['--app', app, '--regions', 'eu-west-1']);
+    const clean = await verify(['--app', app, '--regions', 'eu-west-1'], undefined, true);
     expect(clean.out).toMatch(/checked by CloudFormation's validator: 0 error\(s\)/);
     expect(clean.code).toBe(0);
     const path = join(app, 'BreakGlass.template.json');
@@ -205,7 +209,7 @@ describe("verify: CloudFormation's validator in the loop", () => {
       Properties: { AvailabilityZone: 'eu-west-1a', Size: 10 },
     };
     writeFileSync(path, JSON.stringify(template));
-    const warned = await verify(['--app', app, '--regions', 'eu-west-1']);
+    const warned = await verify(['--app', app, '--regions', 'eu-west-1'], undefined, true);
     expect(warned.err).toMatch(
       /^warning: CloudFormation's validator: BreakGlass: Volume: AvailabilityZone: .*\(W3010\)$/m,
     );
@@ -213,12 +217,19 @@ describe("verify: CloudFormation's validator in the loop", () => {
     // FifoTopic is a boolean in the AWS::SNS::Topic resource schema: an error, a gap.
     template.Resources['Extra'] = { Type: 'AWS::SNS::Topic', Properties: { FifoTopic: 'maybe' } };
     writeFileSync(path, JSON.stringify(template));
-    const broken = await verify(['--app', app, '--regions', 'eu-west-1']);
+    const broken = await verify(['--app', app, '--regions', 'eu-west-1'], undefined, true);
     expect(broken.out).toMatch(/✗ CloudFormation would reject this: BreakGlass: Extra: FifoTopic: .*boolean/);
     expect(broken.out).toMatch(
       / 0 gap\(s\); \d+ template\(s\) checked by CloudFormation's validator: [1-9]\d* error/,
     );
     expect(broken.code).toBe(1);
+    // --no-cfn-validate: the same template is not checked, and the summary says so (exit 0).
+    const unchecked = await verify(['--app', app, '--regions', 'eu-west-1', '--json']);
+    expect(JSON.parse(unchecked.out).cloudFormation).toEqual({ skipped: true, findings: [] });
+    const text = await verify(['--app', app, '--regions', 'eu-west-1']);
+    expect(text.out).toMatch(/ 0 gap\(s\); CloudFormation's validator not run \(--no-cfn-validate\)$/m);
+    expect(text.out).not.toContain('would reject');
+    expect(text.code).toBe(0);
   }, 120_000);
 });
 

@@ -24,6 +24,8 @@ interface VerifyFlags extends SourceOptions {
   readonly json?: boolean;
   readonly verbose?: boolean;
   readonly maxGaps: string;
+  /** `--no-cfn-validate` sets it false. */
+  readonly cfnValidate: boolean;
 }
 
 export function parseRegionsFlag(value: string | undefined, flag = '--regions'): string[] {
@@ -44,7 +46,14 @@ export function parseRegionsFlag(value: string | undefined, flag = '--regions'):
 /** What CloudFormation's validator said about the templates read, or why it could not run. */
 type CfnCheck =
   | { readonly findings: readonly CfnFinding[] }
-  | { readonly unavailable: string; readonly findings: readonly CfnFinding[] };
+  | { readonly unavailable: string; readonly findings: readonly CfnFinding[] }
+  | { readonly skipped: true; readonly findings: readonly CfnFinding[] };
+
+/** `--no-cfn-validate`: no worker, nothing checked (said in the summary line and the JSON). */
+const NOT_VALIDATING = {
+  validate: (): Promise<CfnFinding[]> => Promise.resolve([]),
+  cancel: (): void => undefined,
+};
 
 const describeFinding = (f: CfnFinding): string =>
   `${f.stack}: ${f.resource ? `${f.resource}: ` : ''}${f.path ? `${f.path.replace(/^Properties\./, '')}: ` : ''}${f.message} (${f.ruleId})`;
@@ -102,6 +111,10 @@ export const verifyCommand: CommandModule = {
       .option('--max-gaps <n>', 'how many gaps to list in the text output', '40')
       .option('--json', 'print the full result as JSON')
       .option('--verbose', 'also print the notes about what is resolved only at deploy time')
+      .option(
+        '--no-cfn-validate',
+        "skip CloudFormation's offline validator (faster; what CloudFormation would reject is then not reported)",
+      )
       .action(
         run(async (io: CliIO, flags: VerifyFlags) => {
           const regions = parseRegionsFlag(flags.regions);
@@ -111,7 +124,7 @@ export const verifyCommand: CommandModule = {
           // CloudFormation's validator builds its engine on a worker thread while this one loads
           // aws-cdk-lib and synthesizes (CDK's own synth-time validation is off: it would build the same
           // engine a second time, on this thread).
-          const pending = startCfnValidation();
+          const pending = flags.cfnValidate ? startCfnValidation() : NOT_VALIDATING;
           let system: Awaited<ReturnType<typeof import('../system.js').loadSystem>>;
           try {
             const { loadSystem } = await import('../system.js'); // aws-cdk-lib: not for --help
@@ -122,7 +135,7 @@ export const verifyCommand: CommandModule = {
           }
           if (system.picked) io.err(system.picked);
           const checking = pending.validate(system.stacks.map(templateOf)).then(
-            (findings): CfnCheck => ({ findings }),
+            (findings): CfnCheck => (flags.cfnValidate ? { findings } : { skipped: true, findings }),
             (e: unknown): CfnCheck => ({ unavailable: (e as Error).message, findings: [] }),
           );
           const result = verifyModel(system.model, { regions, roleArns: flags.roleArn, users: flags.user });
@@ -183,7 +196,9 @@ export const verifyCommand: CommandModule = {
                 : '') +
               ('unavailable' in cfn
                 ? ''
-                : `; ${system.stacks.length} template(s) checked by CloudFormation's validator: ${rejected.length} error(s), ${cautions.length} warning(s)`),
+                : 'skipped' in cfn
+                  ? "; CloudFormation's validator not run (--no-cfn-validate)"
+                  : `; ${system.stacks.length} template(s) checked by CloudFormation's validator: ${rejected.length} error(s), ${cautions.length} warning(s)`),
           );
           return exit;
         }),
