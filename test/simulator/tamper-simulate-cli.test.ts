@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
-import { DEFAULT_CONFIG, stacksFromConfig } from '../../src/cli/system.js';
-import { buildModel } from '../../src/simulator/index.js';
+import { DEFAULT_CONFIG } from '../../src/cli/system.js';
+import { loadConfigFile, synthesizeConfig } from '../../src/config/index.js';
+import { buildModel, loadCloudAssembly } from '../../src/simulator/index.js';
 import { captureIO } from '../cli/capture.js';
 
 type Json = Record<string, unknown>;
@@ -22,7 +23,17 @@ let keyId: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'breakglass-tamper-cli-'));
-  const model = buildModel(stacksFromConfig(DEFAULT_CONFIG, { cdkValidation: false }));
+  // One synthesis of the example, read here and by `simulate --app` below.
+  // (CDK's own synth-time validation off, as verify and simulate run it.)
+  const saved = process.env['CDK_VALIDATION'];
+  process.env['CDK_VALIDATION'] = 'false';
+  try {
+    synthesizeConfig(loadConfigFile(DEFAULT_CONFIG), join(dir, 'cdk.out'));
+  } finally {
+    if (saved === undefined) delete process.env['CDK_VALIDATION'];
+    else process.env['CDK_VALIDATION'] = saved;
+  }
+  const model = buildModel(loadCloudAssembly(join(dir, 'cdk.out')));
   const key = [...model.delivery.keys.values()].find(
     (k) => k.account === ROLE_ACCOUNT && k.region === 'eu-west-1',
   );
@@ -62,7 +73,7 @@ describe('breakglass simulate on real tamper records', () => {
     const file = join(dir, 'tamper.jsonl');
     writeFileSync(file, `${lines.join('\n')}\n`);
     const io = captureIO(dir);
-    const code = await runCli(['simulate', '--config', DEFAULT_CONFIG, '--events', file, '--json'], io);
+    const code = await runCli(['simulate', '--app', join(dir, 'cdk.out'), '--events', file, '--json'], io);
     expect(code, io.stderr.join('\n')).toBe(0);
     const parsed = JSON.parse(io.stdout.join('')) as Json | Json[];
     const events = (Array.isArray(parsed) ? parsed : (parsed['events'] as Json[])) ?? [];
