@@ -11,7 +11,6 @@ import {
 } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -39,7 +38,7 @@ import {
   lazyForwardingRule,
   setAllManagementEvents,
 } from './private/alert-forward.js';
-import { failedInvocations } from './private/alarms.js';
+import { failedInvocations, failureAlarm, regionalAlarmRule } from './private/alarms.js';
 import {
   EVENT_PATTERN_CHARS,
   TARGETS_PER_RULE,
@@ -367,25 +366,13 @@ export class BreakGlassAlertChannels extends Construct {
     }
 
     // Delivery alarms of other Regions arrive as state-change events on the central bus.
-    const alarmRule = new events.Rule(this, 'RegionalAlarmRule', {
+    // A failing alert path is reported through the tamper topic (its own key and subscriptions).
+    const alarmRule = regionalAlarmRule(this, 'RegionalAlarmRule', {
       eventBus: this.eventBus,
+      account: stack.account,
+      topic: this.tamperTopic,
+      delivery: this.delivery,
       description: 'Break-glass delivery alarms from other Regions',
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        account: [stack.account],
-        detail: { state: { value: ['ALARM'] } },
-      },
-      // A failing alert path is reported through the tamper topic (its own key and subscriptions).
-      targets: [
-        new TopicTarget(
-          this.tamperTopic,
-          this.delivery,
-          events.RuleTargetInput.fromText(
-            `Break-glass alert delivery is failing in ${events.EventField.region}: ${events.EventField.fromPath('$.detail.alarmName')}`,
-          ),
-        ),
-      ],
     });
     this.watch(alarmRule, 'RegionalAlarmRule');
 
@@ -573,16 +560,8 @@ export class BreakGlassAlertChannels extends Construct {
   }
 
   private alarm(id: string, metric: cloudwatch.IMetric, description: string): void {
-    const alarm = new cloudwatch.Alarm(this, id, {
-      metric,
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: description,
-    });
     // Delivery alarms of the alert path notify the tamper topic: a channel independent of the one that failed.
-    alarm.addAlarmAction(new cwActions.SnsAction(this.tamperTopic));
+    failureAlarm(this, id, metric, description, this.tamperTopic);
   }
 }
 

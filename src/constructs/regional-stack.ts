@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BreakGlassValidationError } from './errors.js';
-import { failedInvocations } from './private/alarms.js';
+import { failedInvocations, failureAlarm } from './private/alarms.js';
 import { addForwardingRule, lazyForwardingRule } from './private/alert-forward.js';
 import { createDeadLetterQueue } from './private/alert-targets.js';
 import { checkQuotasAtSynth } from './private/quotas.js';
@@ -75,14 +75,12 @@ export class BreakGlassRegionalStack extends Stack {
     });
     this.deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue');
     this.alarms.push(
-      new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmpty', {
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `Break-glass events from ${this.region} could not be forwarded (dead-letter queue not empty)`,
-      }),
+      failureAlarm(
+        this,
+        'DeadLetterQueueNotEmpty',
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+        `Break-glass events from ${this.region} could not be forwarded (dead-letter queue not empty)`,
+      ),
     );
   }
 
@@ -104,15 +102,13 @@ export class BreakGlassRegionalStack extends Stack {
       description: `Forward break-glass events from ${this.region} to the central bus`,
     });
     this.alarms.push(
-      new cloudwatch.Alarm(this, `${id}Failed`, {
+      failureAlarm(
+        this,
+        `${id}Failed`,
         // A rule on this Region's default bus: RuleName is its only dimension.
-        metric: failedInvocations(rule),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `Break-glass forwarding rule ${id} in ${this.region} failed to deliver`,
-      }),
+        failedInvocations(rule),
+        `Break-glass forwarding rule ${id} in ${this.region} failed to deliver`,
+      ),
     );
     this.forwardAlarms(centralBusArn);
     return rule;

@@ -1,13 +1,12 @@
 import { Aws, Names, Stack, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { BreakGlassAlertChannels } from './channels.js';
-import { failedInvocations } from './private/alarms.js';
+import { failedInvocations, failureAlarm, regionalAlarmRule } from './private/alarms.js';
 import { monitoredRoles, monitoredUsers } from './private/alert-principals.js';
 import {
   BusTarget,
@@ -126,24 +125,12 @@ export class BreakGlassTamperAlerts extends Construct {
       targets: [new TopicTarget(channels.tamperTopic, this.delivery, tamperMessage())],
     });
     this.watch(tamperRule, 'TamperRule', this.eventBus, channels.alertTopic);
-    const alarmRule = new events.Rule(this, 'RegionalAlarmRule', {
+    const alarmRule = regionalAlarmRule(this, 'RegionalAlarmRule', {
       eventBus: this.eventBus,
+      account: stack.account,
+      topic: channels.alertTopic,
+      delivery: this.delivery,
       description: 'Break-glass delivery alarms from other Regions (tamper path)',
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        account: [stack.account],
-        detail: { state: { value: ['ALARM'] } },
-      },
-      targets: [
-        new TopicTarget(
-          channels.alertTopic,
-          this.delivery,
-          events.RuleTargetInput.fromText(
-            `Break-glass alert delivery is failing in ${events.EventField.region}: ${events.EventField.fromPath('$.detail.alarmName')}`,
-          ),
-        ),
-      ],
     });
     this.watch(alarmRule, 'RegionalAlarmRule', this.eventBus, channels.alertTopic);
     // On the alert bus: the same calls (the alert bus also receives other events) → alert topic.
@@ -216,15 +203,7 @@ export class BreakGlassTamperAlerts extends Construct {
   }
 
   private alarm(id: string, metric: cloudwatch.IMetric, description: string, notify: sns.ITopic): void {
-    const alarm = new cloudwatch.Alarm(this, id, {
-      metric,
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: description,
-    });
-    alarm.addAlarmAction(new cwActions.SnsAction(notify));
+    failureAlarm(this, id, metric, description, notify);
   }
 }
 

@@ -1,6 +1,10 @@
 import { Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as events from 'aws-cdk-lib/aws-events';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { TopicTarget, type Delivery } from './alert-targets.js';
 
 /**
  * `FailedInvocations` of `rule` exactly as EventBridge publishes it: a rule on the default bus has the
@@ -20,5 +24,64 @@ export function failedInvocations(rule: events.IRule, customBus?: events.IEventB
       : { RuleName: rule.ruleName },
     statistic: 'Sum',
     period: Duration.minutes(5),
+  });
+}
+
+/**
+ * An alarm that fires on the first failure `metric` counts (> 0 in one period; no data = nothing failed),
+ * notifying `notify` when given.
+ */
+export function failureAlarm(
+  scope: Construct,
+  id: string,
+  metric: cloudwatch.IMetric,
+  description: string,
+  notify?: sns.ITopic,
+): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    metric,
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: description,
+  });
+  if (notify) alarm.addAlarmAction(new cwActions.SnsAction(notify));
+  return alarm;
+}
+
+export interface RegionalAlarmRuleProps {
+  /** The central bus the regional stacks forward their alarm state changes to. */
+  readonly eventBus: events.IEventBus;
+  readonly account: string;
+  /** Who is told that delivery is failing (the other path's topic). */
+  readonly topic: sns.ITopic;
+  readonly delivery: Delivery;
+  readonly description: string;
+}
+
+/**
+ * The rule on a central bus that turns the forwarded alarms of other Regions going into ALARM into a
+ * message on `topic` (alarms cannot notify a topic in another Region).
+ */
+export function regionalAlarmRule(scope: Construct, id: string, props: RegionalAlarmRuleProps): events.Rule {
+  return new events.Rule(scope, id, {
+    eventBus: props.eventBus,
+    description: props.description,
+    eventPattern: {
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      account: [props.account],
+      detail: { state: { value: ['ALARM'] } },
+    },
+    targets: [
+      new TopicTarget(
+        props.topic,
+        props.delivery,
+        events.RuleTargetInput.fromText(
+          `Break-glass alert delivery is failing in ${events.EventField.region}: ${events.EventField.fromPath('$.detail.alarmName')}`,
+        ),
+      ),
+    ],
   });
 }
