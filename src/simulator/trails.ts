@@ -22,7 +22,7 @@
  */
 import type { ResolvedTemplate } from '../engines/cfn/index.js';
 import type { CloudTrailRecord } from '../engines/cloudtrail/index.js';
-import { isObject, str } from './json.js';
+import { definedOnly, isObject, str } from './json.js';
 
 export interface FieldSelector {
   readonly field: string;
@@ -160,18 +160,17 @@ function fieldSelectorOf(raw: unknown): FieldSelector | undefined {
   if (!isObject(raw)) return undefined;
   const field = str(raw['Field']);
   if (!field) return undefined;
-  const ops = {
-    equals: strings(raw['Equals']),
-    startsWith: strings(raw['StartsWith']),
-    endsWith: strings(raw['EndsWith']),
-    notEquals: strings(raw['NotEquals']),
-    notStartsWith: strings(raw['NotStartsWith']),
-    notEndsWith: strings(raw['NotEndsWith']),
-  };
   return {
     field,
-    ...Object.fromEntries(Object.entries(ops).filter((e) => e[1] !== undefined)),
-  } as FieldSelector;
+    ...definedOnly({
+      equals: strings(raw['Equals']),
+      startsWith: strings(raw['StartsWith']),
+      endsWith: strings(raw['EndsWith']),
+      notEquals: strings(raw['NotEquals']),
+      notStartsWith: strings(raw['NotStartsWith']),
+      notEndsWith: strings(raw['NotEndsWith']),
+    }),
+  };
 }
 
 function selectorsOf(p: Record<string, unknown>): TrailSelectors {

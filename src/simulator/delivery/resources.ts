@@ -4,7 +4,7 @@
  * connections, and CloudWatch alarms. Read from the resolved templates once per model.
  */
 import type { ResolvedResource, ResolvedTemplate } from '../../engines/cfn/index.js';
-import { isObject, str } from '../json.js';
+import { definedOnly, isObject, str } from '../json.js';
 
 export interface SubscriptionModel {
   readonly protocol: string;
@@ -433,7 +433,7 @@ function alarmEvaluation(p: Record<string, unknown>): Partial<AlarmModel> {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     return Number.isFinite(n) ? n : undefined;
   };
-  const out: Record<string, unknown> = {
+  return definedOnly({
     statistic: str(p['Statistic']),
     period: num(p['Period']),
     evaluationPeriods: num(p['EvaluationPeriods']),
@@ -441,6 +441,5 @@ function alarmEvaluation(p: Record<string, unknown>): Partial<AlarmModel> {
     threshold: num(p['Threshold']),
     comparison: str(p['ComparisonOperator']),
     treatMissingData: str(p['TreatMissingData']),
-  };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<AlarmModel>;
+  });
 }
