@@ -3,38 +3,27 @@
  * (`Ops-AWSReservedSSO_<set>`): denied by today's anchored pattern, a gap with the old
  * `…/sso.amazonaws.com/*AWSReservedSSO_<set>_*` one.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stacksFromConfig } from '../../src/cli/system.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, verifyModel, type StackInput } from '../../src/simulator/index.js';
+import { stacksOfConfig } from '../simulator/config-stacks.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
 let stacks: StackInput[];
-let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'breakglass-idc-verify-'));
-  const file = join(dir, 'bg.yaml');
-  writeFileSync(
-    file,
-    [
-      "account: '111122223333'",
-      'region: eu-west-1',
-      'role:',
-      '  usernames: [alice]',
-      '  federatedUsernames: [carol@example.com]',
-      '  federatedPermissionSets: [BreakGlassAccess]',
-      '  roleName: BreakGlass',
-      '  managedPolicies: [ReadOnlyAccess]',
-      `  regions: [${REGIONS.join(', ')}]`,
-      '  loginAlertEmails: [sec@example.com]',
-    ].join('\n'),
-  );
-  stacks = stacksFromConfig(file);
+  stacks = stacksOfConfig([
+    "account: '111122223333'",
+    'region: eu-west-1',
+    'role:',
+    '  usernames: [alice]',
+    '  federatedUsernames: [carol@example.com]',
+    '  federatedPermissionSets: [BreakGlassAccess]',
+    '  roleName: BreakGlass',
+    '  managedPolicies: [ReadOnlyAccess]',
+    `  regions: [${REGIONS.join(', ')}]`,
+    '  loginAlertEmails: [sec@example.com]',
+  ]);
 }, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const lookAlikes = (input: StackInput[]) =>
   verifyModel(buildModel(input), { regions: REGIONS }).scenarios.filter((s) => s.actor === 'look-alike');

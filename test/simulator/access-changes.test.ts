@@ -3,36 +3,25 @@
  * (UpdateAssumeRolePolicy), revoke (PutRolePolicy AWSRevokeOlderSessions) — as alerted events, in
  * us-east-1 where IAM events reach EventBridge; removing their alert rules makes them gaps.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stacksFromConfig } from '../../src/cli/system.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMatrix, buildModel, verifyModel, type StackInput } from '../../src/simulator/index.js';
+import { stacksOfConfig } from './config-stacks.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
 let stacks: StackInput[];
-let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'breakglass-access-verify-'));
-  const file = join(dir, 'bg.yaml');
-  writeFileSync(
-    file,
-    [
-      "account: '111122223333'",
-      'region: eu-west-1',
-      'role:',
-      '  usernames: [alice]',
-      '  roleName: BreakGlass',
-      '  managedPolicies: [ReadOnlyAccess]',
-      `  regions: [${REGIONS.join(', ')}]`,
-      '  loginAlertEmails: [sec@example.com]',
-    ].join('\n'),
-  );
-  stacks = stacksFromConfig(file);
+  stacks = stacksOfConfig([
+    "account: '111122223333'",
+    'region: eu-west-1',
+    'role:',
+    '  usernames: [alice]',
+    '  roleName: BreakGlass',
+    '  managedPolicies: [ReadOnlyAccess]',
+    `  regions: [${REGIONS.join(', ')}]`,
+    '  loginAlertEmails: [sec@example.com]',
+  ]);
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const verify = (input: StackInput[]) => verifyModel(buildModel(input), { regions: REGIONS });
 

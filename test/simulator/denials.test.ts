@@ -3,11 +3,9 @@
  * the scenario generator writes every wording, so `verify` shows a pattern that knows only some of them.
  * Fixtures: test/simulator/fixtures/denials (provenance per case).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stacksFromConfig } from '../../src/cli/system.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toEventBridgeEvent, type CloudTrailRecord } from '../../src/engines/cloudtrail/index.js';
 import {
   buildModel,
@@ -18,6 +16,7 @@ import {
 } from '../../src/simulator/index.js';
 import { DENIAL_WORDINGS, wordingsForRegion } from '../../src/simulator/denials.js';
 import { iamUserIdentity, signinRecord, stsAssumeRecord } from '../../src/simulator/records.js';
+import { stacksOfConfig } from './config-stacks.js';
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
 const ROLE = 'arn:aws:iam::111122223333:role/BreakGlass';
@@ -38,34 +37,26 @@ const notOurs = fixture('not-our-role.json');
 
 let stacks: StackInput[];
 let model: SystemModel;
-let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'breakglass-denials-'));
-  const file = join(dir, 'bg.yaml');
-  writeFileSync(
-    file,
-    [
-      "account: '111122223333'",
-      'region: eu-west-1',
-      'role:',
-      '  usernames: [alice]',
-      '  roleName: BreakGlass',
-      '  managedPolicies: [ReadOnlyAccess]',
-      `  regions: [${REGIONS.join(', ')}]`,
-      '  loginAlertEmails: [sec@example.com]',
-      'users:',
-      "  account: '444455556666'",
-      '  region: eu-west-1',
-      '  usernames: [breakglass-1]',
-      '  loginAlertEmails: [sec@example.com]',
-      `  regions: [${REGIONS.join(', ')}]`,
-    ].join('\n'),
-  );
-  stacks = stacksFromConfig(file);
+  stacks = stacksOfConfig([
+    "account: '111122223333'",
+    'region: eu-west-1',
+    'role:',
+    '  usernames: [alice]',
+    '  roleName: BreakGlass',
+    '  managedPolicies: [ReadOnlyAccess]',
+    `  regions: [${REGIONS.join(', ')}]`,
+    '  loginAlertEmails: [sec@example.com]',
+    'users:',
+    "  account: '444455556666'",
+    '  region: eu-west-1',
+    '  usernames: [breakglass-1]',
+    '  loginAlertEmails: [sec@example.com]',
+    `  regions: [${REGIONS.join(', ')}]`,
+  ]);
   model = buildModel(stacks);
 }, 180_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function simulate(m: SystemModel, records: readonly Json[]) {
   return simulateEvents(
