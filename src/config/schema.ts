@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { isKnownRegion, unknownRegionMessage } from '../engines/regions.js';
 import { alertingSchema } from './alerting-schema.js';
+import { checkOrganization, organizationSchema } from './organization-schema.js';
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id such as '111122223333'");
 const region = z
@@ -240,11 +241,17 @@ export const configSchema = z
       .strict()
       .optional()
       .describe('BreakGlassScpGuard: an SCP only the deployment chain can get past'),
+    organization: organizationSchema
+      .optional()
+      .describe(
+        'BreakGlassOrganization: the role in every member account through a service-managed StackSet',
+      ),
   })
   .strict()
   .refine((c) => c.role !== undefined || c.users !== undefined, {
     message: 'nothing to deploy; add a role: section and/or a users: section',
-  });
+  })
+  .check(checkOrganization);
 
 export type BreakGlassConfig = z.infer<typeof configSchema>;
 export type RoleConfig = z.infer<typeof roleSchema>;
