@@ -17,8 +17,12 @@
  * - `AdvancedEventSelectors`: recorded when any selector matches; a selector matches when every field
  *   selector does; a field selector matches when the field equals / starts with / ends with one of the
  *   values given for each positive operator and none of the values of each negative one;
- * - a trail records only its own account; a single-Region trail only its Region; `IsLogging: false`
- *   records nothing.
+ * - a trail records only its own account, except an organization trail (`IsOrganizationTrail`), which
+ *   the management account (or a CloudTrail delegated administrator) creates and which logs every
+ *   member account of the organization
+ *   (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html): every
+ *   account of the templates is taken as a member; a single-Region trail only its Region;
+ *   `IsLogging: false` records nothing.
  */
 import type { ResolvedTemplate } from '../engines/cfn/index.js';
 import type { CloudTrailRecord } from '../engines/cloudtrail/index.js';
@@ -52,6 +56,8 @@ export interface TrailModel {
   /** The trail's home Region (its stack's). */
   readonly region: string;
   readonly multiRegion: boolean;
+  /** `IsOrganizationTrail`: records every account of the organization, not only its own. */
+  readonly organization: boolean;
   readonly logging: boolean;
   readonly selectors: TrailSelectors;
 }
@@ -224,6 +230,7 @@ export function collectTrails(
         account: place.account,
         region: place.region,
         multiRegion: truthy(p['IsMultiRegionTrail'], false),
+        organization: truthy(p['IsOrganizationTrail'], false),
         logging: truthy(p['IsLogging'], true),
         selectors: selectorsOf(p),
       });
@@ -284,11 +291,15 @@ export function selectsDataEvent(trail: TrailModel, record: CloudTrailRecord, da
 const accountOf = (record: CloudTrailRecord): string | undefined =>
   str(record.recipientAccountId) ?? str(record.userIdentity?.accountId);
 
-/** Trails of the record's account that are logging in the record's Region. */
+/** Does `trail` log `account` (its own, or any member's for an organization trail)? */
+const logsAccount = (trail: TrailModel, account: string | undefined): boolean =>
+  trail.account === account || trail.organization;
+
+/** Trails logging the record's account (organization trails included) in the record's Region. */
 export function trailsCovering(trails: readonly TrailModel[], record: CloudTrailRecord): TrailModel[] {
   const account = accountOf(record);
   return trails.filter(
-    (t) => t.account === account && t.logging && (t.multiRegion || t.region === record.awsRegion),
+    (t) => logsAccount(t, account) && t.logging && (t.multiRegion || t.region === record.awsRegion),
   );
 }
 
@@ -325,7 +336,7 @@ export function trailVerdict(trails: readonly TrailModel[], record: CloudTrailRe
   const recording = covering.find((t) => selectsDataEvent(t, record, data));
   if (recording) return { kind: 'recorded', trail: recording, data };
   const account = accountOf(record);
-  const mine = trails.filter((t) => t.account === account);
+  const mine = trails.filter((t) => logsAccount(t, account));
   const asking = mine.filter((t) => asksFor(t, data.type));
   const noTrail = mine.length === 0;
   let reason: string;
