@@ -12,6 +12,7 @@ const benches: { file: string; args: string[] }[] = [
   { file: 'patterns.bench.ts', args: [] },
   { file: 'verify.bench.ts', args: [] },
   { file: 'report.bench.ts', args: process.argv.slice(2) },
+  { file: 'organization.bench.ts', args: [] },
 ];
 let failed = 0;
 for (const b of benches) {

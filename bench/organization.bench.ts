@@ -1,0 +1,196 @@
+/**
+ * Organization scale: synth + verify of generated organizations of 1, 10, 50 and 200 member accounts ×
+ * the 17 Regions enabled by default, each size in its own process (fresh heap), against the 1-account
+ * organization measured in the same run. Targets: 200 accounts ≤ 3 × the 1-account time (synth + verify)
+ * and ≤ 2 × its peak memory (RSS): verify exploits that the member stacks are instances of one template.
+ *
+ * Ratios, not absolute times, are the figures to read: the machine may be shared.
+ * Run: npm run build && node --import tsx bench/organization.bench.ts
+ *        [--rounds K] [--accounts 1,10,50,200] [--shape organization|member-accounts] [--from dist|src]
+ * --shape member-accounts measures the older path (one role stack per account and Region) for comparison.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConfigShape, organizationBenchConfig } from './organization-config.js';
+
+const TIME_TARGET = 3;
+const MEMORY_TARGET = 2;
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+const sizes = (flag('--accounts') ?? '1,10,50,200').split(',').map(Number);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error(`--accounts: whole numbers ≥ 1, comma-separated (got ${flag('--accounts')})`);
+if (!sizes.includes(1)) sizes.unshift(1); // the baseline
+const shape = (flag('--shape') ?? 'organization') as ConfigShape;
+if (shape !== 'organization' && shape !== 'member-accounts')
+  throw new Error(`--shape: organization or member-accounts (got ${shape})`);
+const from = flag('--from') ?? 'dist';
+const roundsFlag = flag('--rounds');
+// Best of 3 (best of 2 from 200 accounts up, where one run takes long) unless --rounds is given.
+const roundsFor = (n: number) => (roundsFlag !== undefined ? Number(roundsFlag) : n >= 200 ? 2 : 3);
+
+/** What organization-child.ts prints. */
+interface Measure {
+  loadMs: number;
+  synthMs: number;
+  resolveMs: number;
+  replayMs: number;
+  validateMs: number;
+  stacks: number;
+  templates: number;
+  stackSetTemplates: number;
+  roles: number;
+  scenarios: number;
+  scenarioGaps: number;
+  checks: number;
+  checkGaps: number;
+  cfnErrors: number;
+  maxRssKiB: number;
+}
+interface Row {
+  accounts: number;
+  regions: number;
+  best: Measure;
+  total: number;
+  peakMiB: number;
+  processMs: number;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'bg-org-bench-'));
+const child = join(import.meta.dirname, 'organization-child.ts');
+const verifyMs = (m: Measure) => m.resolveMs + m.replayMs + m.validateMs;
+
+function measure(n: number): Row {
+  const config = organizationBenchConfig({ accounts: n, shape });
+  const file = join(work, `org-${n}.json`);
+  writeFileSync(file, JSON.stringify(config, null, 1));
+  const runs: { m: Measure; processMs: number }[] = [];
+  for (let i = 0; i < roundsFor(n); i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', child, file, '--from', from], {
+      cwd: join(import.meta.dirname, '..'), // where tsx resolves
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const processMs = performance.now() - t0;
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{'))
+      throw new Error(`${n} accounts: the measuring process exited ${r.status}\n${r.stderr.slice(-4000)}`);
+    runs.push({ m: JSON.parse(line) as Measure, processMs });
+  }
+  // Best of the rounds: the least time (the one least slowed by other work) and the least peak RSS.
+  const best = runs.reduce((a, b) => (a.m.synthMs + verifyMs(a.m) <= b.m.synthMs + verifyMs(b.m) ? a : b));
+  const regions = (
+    shape === 'organization'
+      ? (config['organization'] as { regions: string[] }).regions
+      : (config['role'] as { regions: string[] }).regions
+  ).length;
+  return {
+    accounts: n,
+    regions,
+    best: best.m,
+    total: best.m.synthMs + verifyMs(best.m),
+    peakMiB: Math.min(...runs.map((r) => r.m.maxRssKiB)) / 1024,
+    processMs: Math.min(...runs.map((r) => r.processMs)),
+  };
+}
+
+const rows: Row[] = [];
+try {
+  for (const n of sizes) {
+    rows.push(measure(n));
+    process.stderr.write(`  measured ${n} account(s)\n`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const base = rows.find((r) => r.accounts === 1)!;
+const s = (ms: number) => (ms / 1000).toFixed(2);
+const label =
+  shape === 'organization'
+    ? 'one StackSet (member template × accounts × Regions)'
+    : 'memberAccounts: one role stack per account (older path, for comparison)';
+console.log(
+  `organization scale bench, ${label}; ${base.regions} Regions; best of ${[...new Set(sizes.map(roundsFor))].join('/')} per size, each in a fresh process; from ${from}/`,
+);
+const header = [
+  'accounts',
+  'stacks',
+  'instances',
+  'templates',
+  'synth s',
+  'verify s',
+  'total s',
+  'peak MiB',
+  'time ×1',
+  'memory ×1',
+  `target (≤ ${TIME_TARGET}× / ≤ ${MEMORY_TARGET}×)`,
+];
+const table = rows.map((r) => {
+  const tr = r.total / base.total;
+  const mr = r.peakMiB / base.peakMiB;
+  const met = tr <= TIME_TARGET && mr <= MEMORY_TARGET;
+  return [
+    String(r.accounts),
+    String(r.best.stacks),
+    shape === 'organization' ? String(r.accounts * r.regions) : '-',
+    String(r.best.templates),
+    s(r.best.synthMs),
+    s(verifyMs(r.best)),
+    s(r.total),
+    r.peakMiB.toFixed(0),
+    tr.toFixed(2),
+    mr.toFixed(2),
+    met ? 'yes' : `no${tr > TIME_TARGET ? ' (time)' : ''}${mr > MEMORY_TARGET ? ' (memory)' : ''}`,
+  ];
+});
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+console.log(line(header));
+for (const row of table) console.log(line(row));
+console.log(
+  '  stacks: in the cloud assembly; instances: StackSet stack instances (accounts × Regions); templates: distinct (stacks + StackSet member templates)',
+);
+console.log('  total = synth + verify, in the measuring process (Node start and module load apart, below)');
+
+console.log('where the time goes (ms), same runs:');
+const phaseHeader = [
+  'accounts',
+  'node+load',
+  'synth',
+  'resolve',
+  'replay+checks',
+  'cfn validate',
+  'scenarios',
+  'checks',
+  'gaps',
+  'process s',
+];
+const phaseRows = rows.map((r) => [
+  String(r.accounts),
+  String(Math.round(r.processMs - r.total)),
+  String(Math.round(r.best.synthMs)),
+  String(Math.round(r.best.resolveMs)),
+  String(Math.round(r.best.replayMs)),
+  String(Math.round(r.best.validateMs)),
+  String(r.best.scenarios),
+  String(r.best.checks),
+  String(r.best.scenarioGaps + r.best.checkGaps + r.best.cfnErrors),
+  s(r.processMs),
+]);
+const pw = phaseHeader.map((h, i) => Math.max(h.length, ...phaseRows.map((row) => row[i]!.length)));
+console.log('  ' + phaseHeader.map((h, i) => h.padStart(pw[i]!)).join('  '));
+for (const row of phaseRows) console.log('  ' + row.map((c, i) => c.padStart(pw[i]!)).join('  '));
+const last = rows[rows.length - 1]!;
+if (last !== base) {
+  const per = (x: number, y: number) => ((x - y) / (last.accounts - base.accounts)).toFixed(1);
+  console.log(
+    `  each account more: +${per(last.total, base.total)} ms (synth +${per(last.best.synthMs, base.best.synthMs)}, verify +${per(verifyMs(last.best), verifyMs(base.best))}), +${per(last.peakMiB, base.peakMiB)} MiB`,
+  );
+}
