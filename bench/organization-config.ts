@@ -49,12 +49,26 @@ export function organizationBenchConfig(opts: OrgBenchOptions): Record<string, u
     ou: ouId(i % ous),
     name: `workload-${String(i + 1).padStart(3, '0')}`,
   }));
-  const alerts = { loginAlertEmails: ['security@example.com'] };
+  const alerts = { loginAlertEmails: ['security@example.com', 'oncall@example.com'] };
+  // The role and users of examples/organization.config.yaml, in every Region of the bench.
+  const role = {
+    roleName: 'BreakGlass',
+    managedPolicies: ['ReadOnlyAccess'],
+    maxSessionDuration: 1,
+    requireMfa: true,
+    ...alerts,
+    tamperAlertEmails: ['security@example.com'],
+    logActions: true,
+    deniedAttempts: 'summary',
+    retention: 365,
+  };
   const users = {
     account: SECURITY_ACCOUNT,
     region: HOME_REGION,
-    usernames: ['alice', 'bob'],
-    ...alerts,
+    usernames: ['breakglass-1', 'breakglass-2'],
+    loginAlertEmails: ['security@example.com'],
+    createTrail: true,
+    regions,
   };
   if ((opts.shape ?? 'organization') === 'member-accounts') {
     return {
@@ -62,7 +76,7 @@ export function organizationBenchConfig(opts: OrgBenchOptions): Record<string, u
       account: SECURITY_ACCOUNT,
       region: HOME_REGION,
       memberAccounts: accounts.map((a) => a.id),
-      role: { roleName: 'BreakGlass', regions, ...alerts },
+      role: { ...role, regions },
       users,
     };
   }
@@ -76,6 +90,7 @@ export function organizationBenchConfig(opts: OrgBenchOptions): Record<string, u
       targets: Array.from({ length: ous }, (_, k) => ouId(k)),
       accounts,
       regions,
+      orgTrail: true,
       permissionSet: {
         name: 'devops-break-glass',
         instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
@@ -84,7 +99,7 @@ export function organizationBenchConfig(opts: OrgBenchOptions): Record<string, u
         managedPolicies: ['AdministratorAccess'],
       },
     },
-    role: { roleName: 'BreakGlass', ...alerts },
+    role,
     users,
   };
 }

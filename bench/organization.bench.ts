@@ -7,6 +7,7 @@
  * Ratios, not absolute times, are the figures to read: the machine may be shared.
  * Run: npm run build && node --import tsx bench/organization.bench.ts
  *        [--rounds K] [--accounts 1,10,50,200] [--shape organization|member-accounts] [--from dist|src]
+ *        [--cpu-prof DIR]
  * --shape member-accounts measures the older path (one role stack per account and Region) for comparison.
  */
 import { spawnSync } from 'node:child_process';
@@ -30,6 +31,8 @@ const shape = (flag('--shape') ?? 'organization') as ConfigShape;
 if (shape !== 'organization' && shape !== 'member-accounts')
   throw new Error(`--shape: organization or member-accounts (got ${shape})`);
 const from = flag('--from') ?? 'dist';
+// --cpu-prof DIR: a V8 CPU profile of every measuring process in DIR (open it in Chrome DevTools).
+const profileDir = flag('--cpu-prof');
 const roundsFlag = flag('--rounds');
 // Best of 3 (best of 2 from 200 accounts up, where one run takes long) unless --rounds is given.
 const roundsFor = (n: number) => (roundsFlag !== undefined ? Number(roundsFlag) : n >= 200 ? 2 : 3);
@@ -72,7 +75,10 @@ function measure(n: number): Row {
   const runs: { m: Measure; processMs: number }[] = [];
   for (let i = 0; i < roundsFor(n); i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', child, file, '--from', from], {
+    const prof = profileDir
+      ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `org-${n}-${i}.cpuprofile`]
+      : [];
+    const r = spawnSync(process.execPath, [...prof, '--import', 'tsx', child, file, '--from', from], {
       cwd: join(import.meta.dirname, '..'), // where tsx resolves
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,

@@ -9,6 +9,18 @@ import {
 
 describe('organization bench configs', () => {
   for (const accounts of [1, 3]) {
+    it(`organization shape with ${accounts} account(s) parses without problems`, () => {
+      const config = parseConfig(organizationBenchConfig({ accounts }), 'bench');
+      const org = config.organization!;
+      expect(org.accounts?.map((a) => a.id)).toEqual(
+        Array.from({ length: accounts }, (_, i) => memberAccountId(i)),
+      );
+      expect(org.regions).toEqual([...DEFAULT_ENABLED_REGIONS]);
+      // Every account's OU is a StackSet target, so the StackSet deploys to each of them.
+      expect(org.accounts?.every((a) => org.targets.includes(a.ou))).toBe(true);
+      expect(org.permissionSet?.name).toBe('devops-break-glass');
+    });
+
     it(`member-accounts shape with ${accounts} account(s) parses without problems`, () => {
       const config = parseConfig(organizationBenchConfig({ accounts, shape: 'member-accounts' }), 'bench');
       expect(config.memberAccounts).toHaveLength(accounts);
