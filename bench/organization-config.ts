@@ -1,7 +1,8 @@
 /**
  * Generated configs for the organization scale bench: N member accounts spread over a few OUs, each
- * Region of the `aws` partition enabled by default (17), an Identity Center break-glass permission set
- * assigned to every member account.
+ * Region of the `aws` partition enabled by default (the 17 launched before 2019-03-20, which cannot be
+ * disabled: `DEFAULT_ENABLED_REGIONS`, after https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html),
+ * an Identity Center break-glass permission set assigned to every member account.
  *
  * Two shapes: `organization` (one StackSet whose member template is deployed to every account × Region)
  * and `member-accounts` (the older path: one role stack per account, `memberAccounts`), kept as a
