@@ -18,6 +18,12 @@ export {
 } from './scp-guard.js';
 export { BreakGlassMonitoring, type BreakGlassMonitoringProps } from './monitoring.js';
 export { BreakGlassDoctorPolicy, type BreakGlassDoctorPolicyProps } from './doctor-policy.js';
+export {
+  BreakGlassOrgDeployerPolicy,
+  orgDeployerStatements,
+  type BreakGlassOrgDeployerPolicyProps,
+  type OrgDeployerStatement,
+} from './org-deployer-policy.js';
 // --- alerting (login alerts, action logging, channels, regional forwarding) ---
 export { BreakGlassLoginAlert, type BreakGlassLoginAlertProps } from './login-alert.js';
 export { BreakGlassLogActions, type BreakGlassLogActionsProps } from './log-actions.js';
