@@ -92,8 +92,19 @@ export function pickDefaultSource(cwd: string): {
   };
 }
 
+/**
+ * Turns the stacks read into the stacks to model (verify/simulate across an organization: StackSet
+ * instances); `config` is the config file read, when the source is one.
+ */
+export type ExpandStacks = (stacks: StackInput[], from: { readonly config?: string }) => StackInput[];
+
 /** Reads `--config` / `--app` / `--template` (exactly one; none → `pickDefaultSource`). */
-export function loadSystem(given0: SourceOptions, cwd: string, synth: SynthOptions = {}): LoadedSystem {
+export function loadSystem(
+  given0: SourceOptions,
+  cwd: string,
+  synth: SynthOptions = {},
+  expand?: ExpandStacks,
+): LoadedSystem {
   const given = [given0.config, given0.app, given0.template].filter((x) => x !== undefined);
   if (given.length > 1) throw new CliUsageError('--config, --app and --template: give only one of them');
   const picked = given.length === 0 ? pickDefaultSource(cwd) : undefined;
@@ -124,6 +135,8 @@ export function loadSystem(given0: SourceOptions, cwd: string, synth: SynthOptio
     source = opts.config !== undefined ? resolve(cwd, opts.config) : DEFAULT_CONFIG;
     stacks = stacksFromConfig(source, synth);
   }
+  if (expand)
+    stacks = expand(stacks, opts.app === undefined && opts.template === undefined ? { config: source } : {});
   const t1 = performance.now();
   const model = buildModel(stacks);
   const t2 = performance.now();

@@ -13,6 +13,8 @@ export interface StackInput {
   readonly dependencies: readonly string[];
   /** Where the template came from (for messages). */
   readonly source: string;
+  /** The AWS Organizations id (`o-…`) of the stack's account, when known: `aws:PrincipalOrgID` of its calls. */
+  readonly organizationId?: string;
 }
 
 const UNKNOWN_ACCOUNT = 'unknown-account';

@@ -1,4 +1,6 @@
+import type { CloudTrailRecord } from '../engines/cloudtrail/index.js';
 import type { RoleModel, SystemModel, UserModel } from './model.js';
+import type { OrganizationPlan } from './organization/types.js';
 
 /**
  * Verifier checks that are not a way in: alerts when the alerting itself is touched (tamper), the
@@ -20,6 +22,8 @@ export interface CheckResult {
   readonly problems: readonly string[];
   /** What the check showed when ok, in a few words (e.g. `alerted through the tamper topic`). */
   readonly detail?: string;
+  /** The account the check is about, when it is about one account of an organization. */
+  readonly account?: string;
 }
 
 /** What a family checks against: the model and the principals and Regions `verify` was asked about. */
@@ -28,6 +32,16 @@ export interface CheckContext {
   readonly regions: readonly string[];
   readonly roles: readonly RoleModel[];
   readonly users: readonly UserModel[];
+  /** The organization's StackSets and accounts (`verify` across an organization), when there is one. */
+  readonly organization?: OrganizationPlan;
+  /** The records of every way into `role` in `region`, as `verify` replays them (`wayIn`: a `WayIn`). */
+  readonly wayInRecords?: (role: RoleModel, region: string) => readonly WayInRecord[];
+}
+
+export interface WayInRecord {
+  readonly wayIn: string;
+  readonly actor: string;
+  readonly record: CloudTrailRecord;
 }
 
 export interface CheckFamily {

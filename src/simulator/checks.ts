@@ -1,6 +1,7 @@
 import { DEPLOYER_CHECKS } from './deployer-checks.js';
 import { DRILL_CHECKS } from './drill-checks.js';
 import { FLOOD_CHECKS } from './flood-checks.js';
+import { ORGANIZATION_CHECKS } from './organization/checks.js';
 import { TAMPER_CHECKS } from './tamper-checks.js';
 import type { CheckContext, CheckFamily, CheckResult } from './check-types.js';
 
@@ -12,6 +13,7 @@ export const CHECK_FAMILIES: readonly CheckFamily[] = [
   DRILL_CHECKS,
   FLOOD_CHECKS,
   TAMPER_CHECKS,
+  ORGANIZATION_CHECKS,
 ];
 
 export interface CheckSummary {

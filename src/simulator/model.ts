@@ -107,6 +107,8 @@ export interface SystemModel {
   readonly trails: readonly TrailModel[];
   /** Things that could not be resolved or understood; reported, never fatal. */
   readonly issues: readonly ModelIssue[];
+  /** Account → its AWS Organizations id, for the accounts whose stacks say (`StackInput.organizationId`). */
+  readonly organizationOf?: ReadonlyMap<string, string>;
 }
 
 export function defaultBusArn(account: string, region: string, partition = 'aws'): string {
@@ -401,5 +403,12 @@ export function buildModel(stacks: readonly StackInput[]): SystemModel {
     delivery,
     trails: collectTrails(resolved, stacks),
     issues,
+    ...organizationsOf(stacks),
   };
+}
+
+function organizationsOf(stacks: readonly StackInput[]): { organizationOf?: Map<string, string> } {
+  const map = new Map<string, string>();
+  for (const s of stacks) if (s.organizationId !== undefined) map.set(s.account, s.organizationId);
+  return map.size > 0 ? { organizationOf: map } : {};
 }

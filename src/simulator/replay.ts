@@ -144,6 +144,8 @@ function forwardingAllowed(
   // The destination bus's resource policy: an explicit Deny stops everyone; another account also needs an
   // Allow (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html).
   const principalArn = role?.arn ?? `arn:aws:iam::${rule.account}:root`;
+  // An account in an organization calls with aws:PrincipalOrgID set (the org-wide bus policy's condition).
+  const orgId = model.organizationOf?.get(rule.account);
   const decision =
     dest.policyStatements.length === 0
       ? 'ImplicitDeny'
@@ -158,6 +160,7 @@ function forwardingAllowed(
               'aws:PrincipalAccount': rule.account,
               'aws:SourceAccount': rule.account,
               'aws:SourceArn': rule.arn,
+              ...(orgId !== undefined ? { 'aws:PrincipalOrgID': orgId } : {}),
             },
           },
         );

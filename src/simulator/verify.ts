@@ -21,6 +21,7 @@ import { wordingsForRegion, type DenialWording } from './denials.js';
 import { runChecks, summarizeChecks, type CheckResult, type CheckSummary } from './checks.js';
 import { s3GetObjectRecord } from './data-read.js';
 import { trailVerdict } from './trails.js';
+import type { OrganizationPlan } from './organization/types.js';
 
 /** Every way into a break-glass role or user, and the two kinds of action made with a session. */
 export const WAYS_IN = [
@@ -80,6 +81,8 @@ export interface VerifyOptions {
   readonly roleArns?: readonly string[];
   /** Only these users (names or ARNs); default: users tagged `breakglass:user=true`. */
   readonly users?: readonly string[];
+  /** The organization's StackSets and accounts (see organization/expand.ts), for the per-account checks. */
+  readonly organization?: OrganizationPlan;
 }
 
 export interface VerifyResult {
@@ -469,6 +472,22 @@ function roleAttempts(
   return out;
 }
 
+/**
+ * The records of every way into `role` and every call with its session in `region`, as `verifyModel`
+ * replays them (without the denial-wording variants): for checks that reuse them on other accounts.
+ */
+export function roleWayInRecords(
+  role: RoleModel,
+  model: SystemModel,
+  region: string,
+): { readonly wayIn: WayIn; readonly actor: Actor; readonly record: CloudTrailRecord }[] {
+  return roleAttempts(role, model, region, [], []).map((a) => ({
+    wayIn: a.wayIn,
+    actor: a.actor,
+    record: a.record,
+  }));
+}
+
 function userAttempts(user: UserModel, region: string): Attempt[] {
   const key = (...parts: string[]) => [user.arn, region, ...parts].join('|');
   const identity = iamUserIdentity(user.arn, user.name, user.account);
@@ -685,7 +704,14 @@ export function verifyModel(model: SystemModel, options: VerifyOptions): VerifyR
     warnings.push('no named person can assume any break-glass role in any verified Region');
   const ok = scenarios.filter((s) => s.ok).length;
   const found = roles.filter((r): r is RoleModel => r !== undefined);
-  const checks = runChecks({ model, regions: options.regions, roles: found, users });
+  const checks = runChecks({
+    model,
+    regions: options.regions,
+    roles: found,
+    users,
+    ...(options.organization ? { organization: options.organization } : {}),
+    wayInRecords: (role, region) => roleWayInRecords(role, model, region),
+  });
   return {
     roles: found.map((r) => r.arn),
     users: users.map((u) => u.arn),

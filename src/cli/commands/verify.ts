@@ -12,6 +12,12 @@ import {
   type StackInput,
   type VerifyResult,
 } from '../../simulator/index.js';
+import {
+  organizationSummaryLine,
+  organizationView,
+  renderOrganization,
+  type OrganizationPlan,
+} from '../../simulator/organization/index.js';
 import { CliUsageError } from '../errors.js';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from '../io.js';
 import type { CommandModule } from '../command.js';
@@ -26,6 +32,8 @@ interface VerifyFlags extends SourceOptions {
   readonly maxGaps: string;
   /** `--no-cfn-validate` sets it false. */
   readonly cfnValidate: boolean;
+  /** An Organizations export (with `--app` / `--template`): the accounts StackSets deploy to. */
+  readonly organization?: string;
 }
 
 export function parseRegionsFlag(value: string | undefined, flag = '--regions'): string[] {
@@ -108,6 +116,10 @@ export const verifyCommand: CommandModule = {
         '--regions <list>',
         "Regions to replay in, comma-separated, or '*' (default: every Region a user can enable)",
       )
+      .option(
+        '--organization <file>',
+        "with --app/--template: the organization's accounts for its StackSets (the JSON of 'aws organizations list-accounts', with ParentId per account for OU targets)",
+      )
       .option('--max-gaps <n>', 'how many gaps to list in the text output', '40')
       .option('--json', 'print the full result as JSON')
       .option('--verbose', 'also print the notes about what is resolved only at deploy time')
@@ -126,9 +138,13 @@ export const verifyCommand: CommandModule = {
           // engine a second time, on this thread).
           const pending = flags.cfnValidate ? startCfnValidation() : NOT_VALIDATING;
           let system: Awaited<ReturnType<typeof import('../system.js').loadSystem>>;
+          let organization: OrganizationPlan | undefined;
           try {
             const { loadSystem } = await import('../system.js'); // aws-cdk-lib: not for --help
-            system = loadSystem(flags, io.cwd, { cdkValidation: false });
+            const { organizationExpander } = await import('../organization-source.js');
+            const org = organizationExpander(flags.organization, io.cwd);
+            system = loadSystem(flags, io.cwd, { cdkValidation: false }, org.expand);
+            organization = org.plan();
           } catch (e) {
             pending.cancel();
             throw e;
@@ -138,7 +154,16 @@ export const verifyCommand: CommandModule = {
             (findings): CfnCheck => (flags.cfnValidate ? { findings } : { skipped: true, findings }),
             (e: unknown): CfnCheck => ({ unavailable: (e as Error).message, findings: [] }),
           );
-          const result = verifyModel(system.model, { regions, roleArns: flags.roleArn, users: flags.user });
+          const result = verifyModel(system.model, {
+            regions,
+            roleArns: flags.roleArn,
+            users: flags.user,
+            ...(organization ? { organization } : {}),
+          });
+          const orgView =
+            organization && organization.stackSets.length > 0
+              ? organizationView(organization, result.checks, regions)
+              : undefined;
           if (result.roles.length === 0 && result.users.length === 0) {
             pending.cancel();
             throw new CliUsageError(
@@ -148,7 +173,7 @@ export const verifyCommand: CommandModule = {
           const cfn = await checking;
           const rejected = cfn.findings.filter((f) => f.severity === 'error');
           const cautions = cfn.findings.filter((f) => f.severity === 'warning');
-          for (const w of result.warnings) io.err(`warning: ${w}`);
+          for (const w of [...(organization?.warnings ?? []), ...result.warnings]) io.err(`warning: ${w}`);
           if ('unavailable' in cfn)
             io.err(`warning: templates not checked by CloudFormation's validator: ${cfn.unavailable}`);
           for (const f of cautions) io.err(`warning: CloudFormation's validator: ${describeFinding(f)}`);
@@ -159,7 +184,13 @@ export const verifyCommand: CommandModule = {
               ? EXIT_FINDINGS
               : EXIT_OK;
           if (flags.json) {
-            io.out(JSON.stringify({ ...result, cloudFormation: cfn }, null, 2));
+            io.out(
+              JSON.stringify(
+                { ...result, ...(orgView ? { organization: orgView } : {}), cloudFormation: cfn },
+                null,
+                2,
+              ),
+            );
             return exit;
           }
           io.out(`Verified ${system.stacks.length} stack(s) from ${system.source}`);
@@ -171,7 +202,14 @@ export const verifyCommand: CommandModule = {
           io.out('');
           io.out(LEGEND);
           io.out('');
-          const familyLines = checkSummaryLines(result.checks);
+          if (orgView) {
+            io.out(renderOrganization(orgView));
+            io.out('');
+          }
+          const familyLines = [
+            ...(orgView ? [organizationSummaryLine(orgView)] : []),
+            ...checkSummaryLines(result.checks),
+          ];
           for (const line of familyLines) io.out(line);
           if (familyLines.length > 0) io.out('');
           const gaps = result.scenarios.filter((s) => !s.ok);

@@ -1,0 +1,298 @@
+import { toEventBridgeEvent, type EventBridgeEvent } from '../../engines/cloudtrail/index.js';
+import { compileRuleSet, type CompiledRuleSet } from '../../engines/event-pattern/index.js';
+import type { CheckContext, CheckFamily, CheckResult } from '../check-types.js';
+import type { BusModel, RuleModel, SystemModel } from '../model.js';
+import { policyDecision } from '../policy.js';
+import type { OrganizationPlan, TemplatePlan } from './types.js';
+
+export const ORGANIZATION_FAMILY = 'organization';
+
+/**
+ * A made-up account standing for one the StackSet auto-deploys to later (an account added to a target
+ * OU): the central bus policy and rules must take it with no change in the security account.
+ */
+export const ADDED_LATER = '000000000000';
+
+/** One forwarding of the representative: a member rule whose target is a bus of another account. */
+interface Forwarder {
+  readonly rule: RuleModel;
+  readonly roleArn?: string;
+  readonly dest: BusModel;
+}
+
+/** A way-in event of the representative that a central rule matched, with the rules it matched. */
+interface Forwarded {
+  readonly wayIn: string;
+  readonly text: string;
+  readonly matched: ReadonlyMap<string, ReadonlySet<number>>;
+}
+
+/** What is worked out once per (template, Region) and reused for every account. */
+interface RegionBasis {
+  readonly forwarders: readonly Forwarder[];
+  readonly forwarded: readonly Forwarded[];
+}
+
+const ruleSets = new WeakMap<BusModel, { rules: RuleModel[]; set: CompiledRuleSet }>();
+function ruleSetOf(bus: BusModel): { rules: RuleModel[]; set: CompiledRuleSet } {
+  let entry = ruleSets.get(bus);
+  if (!entry) {
+    const rules = bus.rules.filter((r) => r.pattern !== undefined && r.state !== 'DISABLED');
+    entry = { rules, set: compileRuleSet(rules.map((r) => r.pattern?.source)) };
+    ruleSets.set(bus, entry);
+  }
+  return entry;
+}
+
+const swap = (text: string, from: string, to: string): string => text.split(from).join(to);
+
+/** The representative's rules in one Region that forward to a bus in another account. */
+function forwardersOf(model: SystemModel, plan: TemplatePlan, region: string): Forwarder[] {
+  const mine = new Set(plan.stackNames);
+  const out: Forwarder[] = [];
+  for (const bus of model.buses.values()) {
+    if (bus.account !== plan.representative || bus.region !== region) continue;
+    for (const rule of bus.rules) {
+      if (!mine.has(rule.stackName)) continue;
+      for (const t of rule.targets) {
+        if (t.kind !== 'event-bus') continue;
+        const dest = model.buses.get(t.arn);
+        if (!dest || dest.account === plan.representative) continue;
+        out.push({ rule, dest, ...(t.roleArn !== undefined ? { roleArn: t.roleArn } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The representative's way-in events (every break-glass role of its instances) that a central rule takes. */
+function forwardedOf(
+  context: CheckContext,
+  plan: TemplatePlan,
+  region: string,
+  dests: readonly BusModel[],
+): { forwarded: Forwarded[]; admitted: boolean } {
+  const mine = new Set(plan.stackNames);
+  const forwarded: Forwarded[] = [];
+  let admitted = false;
+  for (const role of context.roles.filter((r) => mine.has(r.stackName))) {
+    for (const { wayIn, actor, record } of context.wayInRecords?.(role, region) ?? []) {
+      if (wayIn === 'AssumeRole' && actor === 'named' && record.errorCode === undefined) admitted = true;
+      const event: EventBridgeEvent = toEventBridgeEvent(record);
+      const matched = new Map<string, Set<number>>();
+      for (const d of dests) {
+        const hits = ruleSetOf(d).set.matching(event);
+        if (hits.length > 0) matched.set(d.arn, new Set(hits));
+      }
+      if (matched.size > 0) forwarded.push({ wayIn, text: JSON.stringify(event), matched });
+    }
+  }
+  return { forwarded, admitted };
+}
+
+/** Does the destination bus's policy let `account`'s forwarder put events? (`undefined`: yes.) */
+function busPolicyProblem(
+  f: Forwarder,
+  rep: string,
+  account: string,
+  orgId: string | undefined,
+): string | undefined {
+  const principal = swap(f.roleArn ?? `arn:aws:iam::${rep}:root`, rep, account);
+  const decision =
+    f.dest.policyStatements.length === 0
+      ? 'ImplicitDeny'
+      : policyDecision(
+          { Version: '2012-10-17', Statement: f.dest.policyStatements },
+          {
+            action: 'events:PutEvents',
+            resource: f.dest.arn,
+            principal: { type: 'AWS', id: principal },
+            context: {
+              'aws:PrincipalArn': principal,
+              'aws:PrincipalAccount': account,
+              'aws:SourceAccount': account,
+              'aws:SourceArn': swap(f.rule.arn, rep, account),
+              ...(orgId !== undefined ? { 'aws:PrincipalOrgID': orgId } : {}),
+            },
+          },
+        );
+  if (decision === 'Allow') return undefined;
+  return `the policy of ${f.dest.arn} does not let account ${account} put events (${decision}${orgId ? `, with aws:PrincipalOrgID ${orgId}` : ', the account is in no known organization'}): its forwarder ${f.rule.name} delivers nothing (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html)`;
+}
+
+/** Central rules that take the representative's event but not the same event from `account`. */
+function centralRuleProblems(model: SystemModel, basis: RegionBasis, rep: string, account: string): string[] {
+  const out = new Set<string>();
+  for (const f of basis.forwarded) {
+    const event = JSON.parse(swap(f.text, rep, account)) as EventBridgeEvent;
+    for (const [busArn, wanted] of f.matched) {
+      const bus = model.buses.get(busArn);
+      if (!bus) continue;
+      const { rules, set } = ruleSetOf(bus);
+      const got = new Set(set.matching(event));
+      for (const i of wanted) {
+        if (got.has(i)) continue;
+        const rule = rules[i];
+        out.add(
+          `central rule ${rule?.name ?? i} on ${bus.name} takes ${f.wayIn} from account ${rep} but not from account ${account}: its pattern names an account (central rules must match member events by role name, not account)`,
+        );
+      }
+    }
+  }
+  return [...out];
+}
+
+const check = (
+  account: string,
+  name: string,
+  region: string,
+  problems: readonly string[],
+  detail: string,
+): CheckResult => ({
+  family: ORGANIZATION_FAMILY,
+  name: `account ${account}: ${name}`,
+  account,
+  region,
+  ok: problems.length === 0,
+  problems,
+  ...(problems.length === 0 ? { detail } : {}),
+});
+
+/** Every per-account check of one distinct template. */
+function templateChecks(context: CheckContext, org: OrganizationPlan, t: number): CheckResult[] {
+  const plan = org.templates[t] as TemplatePlan;
+  const rep = plan.representative;
+  const stackSets = org.stackSets.filter((s) => s.template === t);
+  const instances = new Set(stackSets.flatMap((s) => s.instances.map((i) => `${i.account}/${i.region}`)));
+  const accounts = [...new Set(stackSets.flatMap((s) => s.instances.map((i) => i.account)))].sort();
+  const orgId = org.org?.id;
+  const out: CheckResult[] = [];
+
+  // Once per Region: the representative's forwarders and forwarded events; Regions its role admits.
+  const basis = new Map<string, RegionBasis>();
+  const expected: string[] = [];
+  for (const region of context.regions) {
+    const forwarders = forwardersOf(context.model, plan, region);
+    const dests = [...new Map(forwarders.map((f) => [f.dest.arn, f.dest])).values()];
+    const { forwarded, admitted } = forwardedOf(context, plan, region, dests);
+    basis.set(region, { forwarders, forwarded });
+    if (admitted || plan.regions.includes(region)) expected.push(region);
+  }
+
+  // The member template must not name member accounts: each instance would differ from the representative.
+  const literal = [...new Set(plan.text.match(/(?<!\d)\d{12}(?!\d)/g) ?? [])].filter((a) =>
+    accounts.includes(a),
+  );
+  if (literal.length > 0)
+    out.push(
+      check(
+        rep,
+        'member template',
+        expected[0] ?? 'global',
+        [
+          `the member template names member account(s) ${literal.join(', ')} literally: every instance gets the same value, so what is checked on ${rep} does not hold for the others; use \${AWS::AccountId}`,
+        ],
+        '',
+      ),
+    );
+
+  const wiring = (account: string, region: string, deployed: boolean): void => {
+    if (!deployed) {
+      out.push(
+        check(
+          account,
+          'coverage',
+          region,
+          [
+            `no stack instance of StackSet ${stackSets.map((s) => s.spec.name).join(', ')} in ${region}, where the break-glass role can be used (${region === plan.regions.find((r) => r === region) ? 'its instances group leaves this account out' : 'add the Region to the StackSet\u2019s Regions or lock the role out of it'})`,
+          ],
+          '',
+        ),
+      );
+      return;
+    }
+    out.push(check(account, 'coverage', region, [], `stack instance in ${region}`));
+    const b = basis.get(region) as RegionBasis;
+    if (b.forwarders.length === 0) {
+      out.push(
+        check(
+          account,
+          'forwarding',
+          region,
+          [
+            `the member template forwards nothing from ${region} to another account's bus (checked on ${rep})`,
+          ],
+          '',
+        ),
+      );
+      return;
+    }
+    const policy = [
+      ...new Set(
+        b.forwarders
+          .map((f) => busPolicyProblem(f, rep, account, orgId))
+          .filter((p): p is string => p !== undefined),
+      ),
+    ];
+    const dests = [...new Set(b.forwarders.map((f) => f.dest.name))].join(', ');
+    out.push(check(account, 'bus policy', region, policy, `admitted by ${dests}`));
+    if (account !== rep)
+      out.push(
+        check(
+          account,
+          'central rules',
+          region,
+          centralRuleProblems(context.model, b, rep, account),
+          `${b.forwarded.length} forwarded event(s) matched as from ${rep}`,
+        ),
+      );
+  };
+
+  for (const account of accounts)
+    for (const region of expected) wiring(account, region, instances.has(`${account}/${region}`));
+  if (stackSets.some((s) => s.spec.autoDeployment && s.spec.permissionModel === 'SERVICE_MANAGED'))
+    for (const region of expected) wiring(ADDED_LATER, region, plan.regions.includes(region));
+  return out;
+}
+
+/** Identity Center assignments: the permission set's role is watched only where a StackSet deploys. */
+function assignmentChecks(org: OrganizationPlan, regionOf: (stack: string) => string): CheckResult[] {
+  const deployed = new Set(org.stackSets.flatMap((s) => s.instances.map((i) => i.account)));
+  return org.assignments.map((a) =>
+    check(
+      a.account,
+      'permission-set assignment',
+      regionOf(a.stackName),
+      deployed.has(a.account)
+        ? []
+        : [
+            `assignment ${a.logicalId} (stack ${a.stackName}) gives the permission set in account ${a.account}, where no StackSet deploys the member template: using its AWSReservedSSO_* role there alerts nobody; add the account (or its OU) to the StackSet's targets`,
+          ],
+      'the account runs the member template',
+    ),
+  );
+}
+
+/**
+ * Per-account wiring of an organization (see organization/expand.ts): every way in is replayed on each
+ * distinct template's representative account by `verifyModel`; these checks show every other account
+ * gets the same: a stack instance in each Region the role can be used in, a central bus policy that
+ * admits it (`aws:PrincipalOrgID`, `aws:PrincipalAccount`), central rules that take its forwarded events
+ * (the representative's events with its account id), and Identity Center assignments only in accounts
+ * the StackSet covers. Cost: one pass per (template, Region), then a few policy and pattern
+ * evaluations per account — no template is resolved again.
+ */
+export const ORGANIZATION_CHECKS: CheckFamily = {
+  family: ORGANIZATION_FAMILY,
+  title: 'Organization wiring',
+  run(context) {
+    const org = context.organization;
+    if (!org) return [];
+    const regionOf = (stackName: string) =>
+      context.model.stacks.find((s) => s.stackName === stackName)?.region ?? 'global';
+    return [
+      ...org.templates.flatMap((_, t) => templateChecks(context, org, t)),
+      ...assignmentChecks(org, regionOf),
+    ];
+  },
+};
