@@ -12,7 +12,7 @@
  *   which prunes S3 listing; DuckDB prunes by file path before ingesting;
  * - identifiers are double-quoted in both; string literals double their single quotes in both.
  */
-import { ALL_REGIONS } from '../engines/regions.js';
+import { ALL_REGIONS, isKnownRegion, unknownRegionMessage } from '../engines/regions.js';
 import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
 import { ReportError } from './errors.js';
 import { sqlList, sqlString, type CallSelector, type SessionRecordSource } from './plan.js';
@@ -41,6 +41,8 @@ export interface AthenaOptions {
   readonly until?: string;
   /** Accounts to read (required when the table injects `account`). */
   readonly accounts?: readonly string[];
+  /** Regions to read (`region` partition). */
+  readonly regions?: readonly string[];
   /** Polling: interval and overall bound per query. */
   readonly pollMs?: number;
   readonly timeoutMs?: number;
@@ -81,13 +83,21 @@ export class AthenaTrail implements SessionRecordSource {
       );
   }
 
-  /** Partition pruning and account filter shared by every query. */
+  /**
+   * Partition predicates shared by every query, so Athena lists only those prefixes. The `timestamp`
+   * partition is the day a file was delivered, and a file holds records of any earlier time
+   * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html):
+   * the upper bound is the day after `--until`; `eventTime` then decides. The account predicate is
+   * an `IN` list of literals, the only form an injected partition accepts
+   * (https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html).
+   */
   private scope(): string {
     const parts: string[] = [];
-    const day = (d: string) => sqlString(d.slice(0, 10).replace(/-/g, '/'));
-    if (this.o.since) parts.push(`"timestamp" >= ${day(this.o.since)}`);
-    if (this.o.until) parts.push(`"timestamp" <= ${day(this.o.until)}`);
+    const day = (d: string) => sqlString(d.replace(/-/g, '/'));
+    if (this.o.since) parts.push(`"timestamp" >= ${day(this.o.since.slice(0, 10))}`);
+    if (this.o.until) parts.push(`"timestamp" <= ${day(nextDay(this.o.until.slice(0, 10)))}`);
     if (this.o.accounts && this.o.accounts.length > 0) parts.push(`account IN ${sqlList(this.o.accounts)}`);
+    if (this.o.regions && this.o.regions.length > 0) parts.push(`region IN ${sqlList(this.o.regions)}`);
     return parts.length > 0 ? `${parts.join(' AND ')} AND ` : '';
   }
 
@@ -145,6 +155,13 @@ WHERE ${this.scope()}(
     for (;;) {
       const st = await this.port.state(id);
       if (st.state === 'SUCCEEDED') break;
+      if (
+        st.state === 'FAILED' &&
+        /CONSTRAINT_VIOLATION.*injected projected partition column account/i.test(st.reason ?? '')
+      )
+        throw new ReportError(
+          `--accounts: the table ${this.o.database}.${this.o.table} injects the account partition, so every query must name the accounts; pass --accounts 111122223333,… (or recreate the table with athena-ddl --accounts to enumerate them)`,
+        );
       if (st.state === 'FAILED' || st.state === 'CANCELLED')
         throw new ReportError(
           `athena: query ${id} ${st.state.toLowerCase()}: ${st.reason ?? 'no reason given'}`,
@@ -175,6 +192,11 @@ WHERE ${this.scope()}(
     } while (token);
     return out;
   }
+}
+
+/** `YYYY-MM-DD` of the next day. */
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 export interface DdlOptions {
@@ -213,14 +235,19 @@ export function athenaDdl(o: DdlOptions): string {
     throw new ReportError(`--start-date: ${JSON.stringify(startDate)} must look like 2024/01/31`);
   const prefix = (o.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const base = `s3://${o.bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${o.orgId ? `${o.orgId}/` : ''}`;
-  const regions = o.regions ?? ALL_REGIONS;
+  for (const r of o.regions ?? [])
+    if (!isKnownRegion(r)) throw new ReportError(`--regions: ${unknownRegionMessage(r)}`);
+  const regions = o.regions && o.regions.length > 0 ? o.regions : ALL_REGIONS;
   const accountProjection =
     o.accounts && o.accounts.length > 0
       ? `  'projection.account.type'='enum',\n  'projection.account.values'='${o.accounts.join(',')}',`
       : `  'projection.account.type'='injected',`;
   const note =
     o.accounts && o.accounts.length > 0
-      ? ''
+      ? `-- account is an enum partition: queries need not name accounts, but an account that joins the
+-- organization later is not read until it is added to 'projection.account.values' (ALTER TABLE ${table}
+-- SET TBLPROPERTIES ('projection.account.values'='…')), or the table is recreated without --accounts.
+`
       : `-- account is an injected partition: every query must name the account(s); pass --accounts to
 -- 'breakglass report --athena' (or to this command, to enumerate them in the table instead).
 `;

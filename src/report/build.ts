@@ -9,7 +9,8 @@ import { classifierOf, resolveAccessLevels } from './access-levels.js';
 import { SkipFile } from './errors.js';
 import { ingestFast } from './fastpath.js';
 import { collectSessionRecords, type SessionRecordSource } from './plan.js';
-import { inWindow, type LocalCopy, type TrailObject, type TrailSource } from './sources.js';
+import { filePruned, partsOfKey, type PruneCounts, type TrailScope } from './layout.js';
+import type { LocalCopy, TrailObject, TrailSource } from './sources.js';
 import type { BatchFile, SkippedRecord, TrailStore } from './store.js';
 
 export interface SkippedInput {
@@ -28,6 +29,23 @@ export interface ReportInputs {
   readonly skipped: readonly SkippedInput[];
   /** Where the records came from (`--trail` or `athena:db.table`). */
   readonly source: string;
+  /**
+   * Left out by `--accounts` / `--regions` / `--since` / `--until` from the key layout alone, before
+   * reading (present when one of them is given).
+   */
+  readonly pruned?: {
+    /** Folders never listed, by the filter that excluded them; their files are not counted anywhere. */
+    readonly folders: Readonly<PruneCounts>;
+    /** Files listed but not opened, by account or Region in their key (by date: `prunedByDate`). */
+    readonly files: { readonly account: number; readonly region: number };
+  };
+  /** Key layouts of the files read: organization trail (and its ids), account trail, anything else. */
+  readonly layout?: {
+    readonly organization: number;
+    readonly organizationIds: readonly string[];
+    readonly account: number;
+    readonly other: number;
+  };
   /** Records left out of files that were otherwise read (a field of the wrong JSON type), with where. */
   readonly skippedRecords?: readonly SkippedRecord[];
   /** Records without `awsRegion` (kept, with an empty region): how many, and the first ones. */
@@ -64,6 +82,9 @@ export interface IngestOptions {
   readonly store: TrailStore;
   readonly since?: string;
   readonly until?: string;
+  /** Only these accounts / Regions (from the key layout: their folders are never listed). */
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
   readonly onProgress?: (p: Progress) => void;
   readonly onSkip?: (s: SkippedInput) => void;
   /**
@@ -88,12 +109,7 @@ export interface IngestResult {
 
 /** Reads every file of the source into the store; bad files are skipped, never fatal. */
 export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
-  const objects: TrailObject[] = [];
-  let pruned = 0;
-  for await (const obj of o.source.list()) {
-    if (inWindow(obj, o.since, o.until)) objects.push(obj);
-    else pruned += 1;
-  }
+  const { objects, pruned, prunedByDate, layout } = await listInScope(o);
   if (o.prefilter) {
     const totalFiles = objects.length;
     const r = await ingestFast({
@@ -109,11 +125,13 @@ export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
     return {
       inputs: {
         files: totalFiles,
-        prunedByDate: pruned,
+        prunedByDate,
         bytes: objects.reduce((n, x) => n + x.size, 0),
         events: r.events,
         skipped: r.skipped,
         source: o.sourceName,
+        ...pruned,
+        layout,
         ...(await recordIssues(o.store, objects)),
       },
       fast: { candidates: r.candidates, rescanned: r.rescanned },
@@ -169,13 +187,55 @@ export async function ingestTrail(o: IngestOptions): Promise<IngestResult> {
   return {
     inputs: {
       files,
-      prunedByDate: pruned,
+      prunedByDate,
       bytes,
       events,
       skipped,
       source: o.sourceName,
+      ...pruned,
+      layout,
       ...(await recordIssues(o.store, objects)),
     },
+  };
+}
+
+/** The files to read: folders and files outside the scope left out and counted; layouts tallied. */
+async function listInScope(o: IngestOptions): Promise<{
+  objects: TrailObject[];
+  prunedByDate: number;
+  pruned: Pick<ReportInputs, 'pruned'>;
+  layout: NonNullable<ReportInputs['layout']>;
+}> {
+  const scope: TrailScope = {
+    ...(o.accounts?.length ? { accounts: o.accounts } : {}),
+    ...(o.regions?.length ? { regions: o.regions } : {}),
+    ...(o.since ? { since: o.since } : {}),
+    ...(o.until ? { until: o.until } : {}),
+  };
+  const folders: PruneCounts = { account: 0, region: 0, date: 0 };
+  const files = { account: 0, region: 0, date: 0 };
+  const objects: TrailObject[] = [];
+  const layout = { organization: 0, organizationIds: new Set<string>(), account: 0, other: 0 };
+  for await (const obj of o.source.list(scope, folders)) {
+    const why = filePruned(obj, scope);
+    if (why) {
+      files[why] += 1;
+      continue;
+    }
+    objects.push(obj);
+    const parts = partsOfKey(obj.name);
+    if (parts.layout === 'organization') {
+      layout.organization += 1;
+      layout.organizationIds.add(parts.orgId!);
+    } else if (parts.layout === 'account') layout.account += 1;
+    else layout.other += 1;
+  }
+  const scoped = Object.keys(scope).length > 0;
+  return {
+    objects,
+    prunedByDate: files.date,
+    pruned: scoped ? { pruned: { folders, files: { account: files.account, region: files.region } } } : {},
+    layout: { ...layout, organizationIds: [...layout.organizationIds].sort() },
   };
 }
 

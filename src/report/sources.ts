@@ -6,6 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ReportError } from './errors.js';
+import { hasScope, prunableBelow, prunedFolderOfKey, type PruneCounts, type TrailScope } from './layout.js';
 
 export interface TrailObject {
   /** Path or `s3://bucket/key`: what warnings and `inputs.skipped` name. */
@@ -22,7 +23,11 @@ export interface LocalCopy {
 }
 
 export interface TrailSource {
-  list(): AsyncIterable<TrailObject>;
+  /**
+   * Every trail file, in key order. With a scope, folders wholly outside it (another account, Region
+   * or day: layout.ts) are never listed and are counted in `pruned`; files are filtered by the caller.
+   */
+  list(scope?: TrailScope, pruned?: PruneCounts): AsyncIterable<TrailObject>;
   /** A local file with the object's bytes. */
   fetch(obj: TrailObject): Promise<LocalCopy>;
 }
@@ -48,10 +53,56 @@ export function inWindow(obj: TrailObject, since?: string, until?: string): bool
   return true;
 }
 
+/** One entry of a folder listing: a sub-folder (path or key prefix) or a trail file. */
+export type FolderEntry = { readonly dir: string } | { readonly file: TrailObject };
+
+/** A tree of folders: local directories or S3 key prefixes (`Delimiter: '/'`). */
+export interface TrailFolders {
+  /** A folder's sub-folders and trail files, in key order. */
+  entries(dir: string): AsyncIterable<FolderEntry>;
+  /** Every trail file under a folder, in key order (one flat listing). */
+  all(dir: string): AsyncIterable<TrailObject>;
+}
+
+/**
+ * The files of `root` inside `scope`: folders outside it are counted and never listed; a folder below
+ * which nothing more can be pruned (a day folder, or a Region when no dates are given) is listed whole.
+ * `CloudTrail-Digest` folders are skipped.
+ */
+export async function* listScoped(
+  tree: TrailFolders,
+  root: string,
+  scope: TrailScope | undefined,
+  pruned: PruneCounts | undefined,
+): AsyncIterable<TrailObject> {
+  if (!scope || !hasScope(scope)) {
+    yield* tree.all(root);
+    return;
+  }
+  const seen = new Set<string>();
+  const walk = async function* (dir: string): AsyncIterable<TrailObject> {
+    const out = prunedFolderOfKey(`${dir.split(sep).join('/')}/_`, scope);
+    if (out) {
+      if (pruned && !seen.has(out.folder)) pruned[out.reason] += 1;
+      seen.add(out.folder);
+      return;
+    }
+    if (!prunableBelow(dir, scope)) {
+      yield* tree.all(dir);
+      return;
+    }
+    for await (const e of tree.entries(dir)) {
+      if ('file' in e) yield e.file;
+      else if (!/(^|[/\\])CloudTrail-Digest[/\\]?$/.test(e.dir)) yield* walk(e.dir);
+    }
+  };
+  yield* walk(root);
+}
+
 export class LocalTrailSource implements TrailSource {
   constructor(private readonly root: string) {}
 
-  async *list(): AsyncIterable<TrailObject> {
+  async *list(scope?: TrailScope, pruned?: PruneCounts): AsyncIterable<TrailObject> {
     let st;
     try {
       st = await stat(this.root);
@@ -64,23 +115,29 @@ export class LocalTrailSource implements TrailSource {
       yield { name: this.root, size: st.size, ...dated(this.root) };
       return;
     }
-    yield* this.walk(this.root);
+    yield* listScoped(this.folders(), this.root, scope, pruned);
   }
 
-  private async *walk(dir: string): AsyncIterable<TrailObject> {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    );
-    for (const e of entries) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (e.name === 'CloudTrail-Digest') continue;
-        yield* this.walk(p);
-      } else if (e.isFile() && isTrailFileName(p)) {
-        const rel = relative(this.root, p).split(sep).join('/');
-        yield { name: p, size: (await stat(p)).size, ...dated(rel) };
+  private folders(): TrailFolders {
+    const root = this.root;
+    const entries = async function* (dir: string): AsyncIterable<FolderEntry> {
+      const list = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+      for (const e of list) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) yield { dir: p };
+        else if (e.isFile() && isTrailFileName(p)) {
+          const rel = relative(root, p).split(sep).join('/');
+          yield { file: { name: p, size: (await stat(p)).size, ...dated(rel) } };
+        }
       }
-    }
+    };
+    const all = async function* (dir: string): AsyncIterable<TrailObject> {
+      for await (const e of entries(dir)) {
+        if ('file' in e) yield e.file;
+        else if (!e.dir.endsWith(`${sep}CloudTrail-Digest`)) yield* all(e.dir);
+      }
+    };
+    return { entries, all };
   }
 
   async fetch(obj: TrailObject): Promise<LocalCopy> {

@@ -127,7 +127,7 @@ describe('AthenaTrail (fake Athena running the SQL)', () => {
       until: '2026-03-01',
     });
     expect(port.sql[0]).toContain(
-      `"timestamp" >= '2026/03/01' AND "timestamp" <= '2026/03/01' AND account IN ('111111111111')`,
+      `"timestamp" >= '2026/03/01' AND "timestamp" <= '2026/03/02' AND account IN ('111111111111')`,
     );
     // Only account 111111111111's part of the chained session is read.
     expect(sessions.map((s) => [s.principal, s.regions])).toEqual([[CHAINED_ROLE, ['us-east-1']]]);

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { ReportError, SkipFile } from '../../report/errors.js';
+import { hasScope, prunedFolderOfKey, type PruneCounts, type TrailScope } from '../../report/layout.js';
 import {
   dateOfPath,
   isTrailFileName,
@@ -52,23 +53,50 @@ export class S3TrailSource implements TrailSource {
     private readonly location: S3Location,
   ) {}
 
-  async *list(): AsyncIterable<TrailObject> {
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.location.bucket,
-          Prefix: this.location.prefix || undefined,
-          ContinuationToken: token,
-        }),
-      );
-      for (const o of page.Contents ?? []) {
-        if (!o.Key || !isTrailFileName(o.Key)) continue;
-        const date = dateOfPath(o.Key);
-        yield { name: `s3://${this.location.bucket}/${o.Key}`, size: o.Size ?? 0, ...(date ? { date } : {}) };
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+  /**
+   * One ListObjectsV2 listing over the prefix, in key order. With a scope, a key under a folder
+   * outside it (another account, Region, or days outside the window: layout.ts) restarts the listing
+   * with `StartAfter` past that folder, so its keys are never listed (one call per folder skipped).
+   * No `Delimiter`: nothing depends on the server grouping common prefixes.
+   */
+  async *list(scope?: TrailScope, pruned?: PruneCounts): AsyncIterable<TrailObject> {
+    const scoped = scope !== undefined && hasScope(scope);
+    const seen = new Set<string>();
+    let startAfter: string | undefined;
+    for (;;) {
+      let token: string | undefined;
+      // Where to list on from when a key falls in a folder outside the scope (always past that key).
+      let restart: string | undefined;
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.location.bucket,
+            Prefix: this.location.prefix || undefined,
+            ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
+          }),
+        );
+        for (const o of page.Contents ?? []) {
+          if (!o.Key) continue;
+          const out = scoped ? prunedFolderOfKey(o.Key, scope) : undefined;
+          if (out) {
+            if (pruned && !seen.has(out.folder)) pruned[out.reason] += 1;
+            seen.add(out.folder);
+            restart = out.resumeAfter;
+            break;
+          }
+          if (!isTrailFileName(o.Key)) continue;
+          const date = dateOfPath(o.Key);
+          yield {
+            name: `s3://${this.location.bucket}/${o.Key}`,
+            size: o.Size ?? 0,
+            ...(date ? { date } : {}),
+          };
+        }
+        token = !restart && page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      if (!restart) return;
+      startAfter = restart;
+    }
   }
 
   async fetch(obj: TrailObject): Promise<LocalCopy> {

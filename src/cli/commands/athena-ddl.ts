@@ -30,6 +30,10 @@ export const athenaDdlCommand: CommandModule = {
         '--accounts <list>',
         'comma list of account ids to enumerate (default: injected account partition)',
       )
+      .option(
+        '--regions <list>',
+        'comma list of Regions to project (default: every Region of the aws partition)',
+      )
       .option('--start-date <yyyy/MM/dd>', 'first day of the projected date range', '2020/01/01')
       .action(
         run(
@@ -41,6 +45,7 @@ export const athenaDdlCommand: CommandModule = {
               orgId?: string;
               table: string;
               accounts?: string;
+              regions?: string;
               startDate: string;
             },
           ) => {
@@ -54,6 +59,14 @@ export const athenaDdlCommand: CommandModule = {
                 ...(o.prefix ? { prefix: o.prefix } : {}),
                 ...(o.orgId ? { orgId: o.orgId } : {}),
                 ...(o.accounts ? { accounts: o.accounts.split(',').map((a) => a.trim()) } : {}),
+                ...(o.regions
+                  ? {
+                      regions: o.regions
+                        .split(',')
+                        .map((r) => r.trim())
+                        .filter(Boolean),
+                    }
+                  : {}),
               }).trimEnd(),
             );
           },

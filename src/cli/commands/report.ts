@@ -17,6 +17,7 @@ import { formatBytes } from '../../report/format.js';
 import type { S3TrailSource } from '../aws/s3.js';
 import type { AthenaPort } from '../../report/athena.js';
 import { principalsFromApp, principalsFromConfig } from '../../report/principals.js';
+import { GLOBAL_EVENTS_REGION, isKnownRegion, unknownRegionMessage } from '../../engines/regions.js';
 
 export type ReportFormat = 'html' | 'md' | 'json';
 const FORMATS: readonly ReportFormat[] = ['html', 'md', 'json'];
@@ -41,6 +42,7 @@ interface ReportFlags {
   output?: string;
   workgroup?: string;
   accounts?: string;
+  regions?: string;
   athenaTimeout: string;
   threads: string;
 }
@@ -74,6 +76,45 @@ export function parseWhen(v: string | undefined, flag: string): string | undefin
       `${flag}: ${JSON.stringify(v)} is not a date; use YYYY-MM-DD or an ISO timestamp`,
     );
   return v;
+}
+
+/** `--accounts`: a comma list of 12-digit account ids. */
+export function parseAccounts(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const list = v
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (list.length === 0)
+    throw new CliUsageError(
+      '--accounts: empty list; give 12-digit account ids, e.g. --accounts 111122223333,444455556666',
+    );
+  for (const a of list)
+    if (!/^\d{12}$/.test(a))
+      throw new CliUsageError(`--accounts: ${JSON.stringify(a)} is not a 12-digit account id`);
+  return [...new Set(list)];
+}
+
+/**
+ * `--regions`: a comma list of Region codes. The global service events Region is always added: IAM,
+ * the global STS endpoint and console sign-in events are delivered there
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events),
+ * and those are the ways in.
+ */
+export function parseRegions(v: string | undefined): { regions: string[]; added: boolean } | undefined {
+  if (v === undefined) return undefined;
+  const list = v
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (list.length === 0)
+    throw new CliUsageError(
+      '--regions: empty list; give Region codes, e.g. --regions eu-west-1,eu-central-1',
+    );
+  for (const r of list)
+    if (!isKnownRegion(r)) throw new CliUsageError(`--regions: ${unknownRegionMessage(r)}`);
+  const added = !list.includes(GLOBAL_EVENTS_REGION);
+  return { regions: [...new Set(added ? [...list, GLOBAL_EVENTS_REGION] : list)], added };
 }
 
 const ROLE_SPEC = /^(arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+|[\w+=,.@-]+)$/;
@@ -135,6 +176,13 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
       `--out: ${JSON.stringify(f.out)} is a file; give a folder (report.html, report.md and report.json go in it)`,
     );
   const principals = await principalsOf(f, io);
+  const accounts = parseAccounts(f.accounts);
+  const regionList = parseRegions(f.regions);
+  const regions = regionList?.regions;
+  if (regionList?.added)
+    io.err(
+      `note: --regions: ${GLOBAL_EVENTS_REGION} is read too (IAM, global STS and console sign-in events are delivered there)`,
+    );
   const timeoutS = Number(f.athenaTimeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0)
     throw new CliUsageError(
@@ -160,10 +208,6 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
       ['--output', f.output],
     ] as const)
       if (!v) throw new CliUsageError(`report --athena: ${flag} is required`);
-    const accounts = f.accounts ? f.accounts.split(',').map((a) => a.trim()) : undefined;
-    for (const a of accounts ?? [])
-      if (!/^\d{12}$/.test(a))
-        throw new CliUsageError(`--accounts: ${JSON.stringify(a)} is not a 12-digit account id`);
     const conn = {
       ...(f.region ? { region: f.region } : {}),
       ...(f.endpointUrl ? { endpoint: f.endpointUrl } : {}),
@@ -177,6 +221,7 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
       ...(accounts ? { accounts } : {}),
+      ...(regions ? { regions } : {}),
       timeoutMs: timeoutS * 1000,
     });
     sessions = await sessionsFrom({
@@ -222,6 +267,8 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
         store,
         ...(since ? { since } : {}),
         ...(until ? { until } : {}),
+        ...(accounts ? { accounts } : {}),
+        ...(regions ? { regions } : {}),
         onProgress: progressPrinter(io),
         onSkip: (s) => io.err(`warning: skipped ${s.file}: ${s.reason}`),
         // Without --db only the session records need to reach DuckDB (fast path, README "Performance").
@@ -259,20 +306,39 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
     written.push(file);
   }
   const ok = sessions.filter((s) => s.status === 'succeeded').length;
+  const left = prunedSummary(inputs);
   io.out(
-    `${ok} break-glass sessions, ${sessions.length - ok} failed attempts, ${sessions.reduce((n, s) => n + s.risky.length, 0)} risky calls; ${inputs.events} events from ${inputs.files} files (${inputs.skipped.length} skipped)`,
+    `${ok} break-glass sessions, ${sessions.length - ok} failed attempts, ${sessions.reduce((n, s) => n + s.risky.length, 0)} risky calls; ${inputs.events} events from ${inputs.files} files (${inputs.skipped.length} skipped)${left ? `; not read: ${left}` : ''}`,
   );
   for (const w of written) io.out(`wrote ${w}`);
   return hasFindings(report) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** What the filters left out before reading, as text (`2 account folders, 3 files by date`), or ''. */
+export function prunedSummary(inputs: ReportInputs): string {
+  const p = inputs.pruned;
+  const parts = [
+    [p?.folders.account ?? 0, 'account folder'],
+    [p?.folders.region ?? 0, 'Region folder'],
+    [p?.folders.date ?? 0, 'date folder'],
+    [p?.files.account ?? 0, 'file of other accounts', 'files of other accounts'],
+    [p?.files.region ?? 0, 'file of other Regions', 'files of other Regions'],
+    [inputs.prunedByDate, 'file outside the dates', 'files outside the dates'],
+  ] as const;
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, one, many]) => `${n} ${n === 1 ? one : (many ?? `${one}s`)}`)
+    .join(', ');
 }
 
 /** Exit 2 when not one record could be read from `--trail` (README "Exit codes"): never "no session". */
 function nothingRead(trail: string, inputs: ReportInputs): void {
   if (inputs.events > 0) return;
   const where = `--trail ${JSON.stringify(trail)}`;
-  if (inputs.files === 0 && inputs.prunedByDate > 0)
+  const left = prunedSummary(inputs);
+  if (inputs.files === 0 && left)
     throw new CliUsageError(
-      `${where}: all ${inputs.prunedByDate} log files are outside --since/--until; nothing could be read — check the dates`,
+      `${where}: every log file is outside --accounts/--regions/--since/--until (${left}); nothing could be read — check the filters`,
     );
   if (inputs.files === 0)
     throw new CliUsageError(
@@ -315,7 +381,14 @@ export const reportCommand: CommandModule = {
       .option('--table <name>', 'Athena table (with --athena; see `breakglass athena-ddl`)')
       .option('--output <s3url>', 'Athena query result location s3://… (with --athena)')
       .option('--workgroup <name>', 'Athena workgroup (with --athena)')
-      .option('--accounts <list>', 'comma list of account ids to read (with --athena)')
+      .option(
+        '--accounts <list>',
+        "comma list of account ids to read; other accounts' folders (or Athena partitions) are skipped",
+      )
+      .option(
+        '--regions <list>',
+        'comma list of Regions to read (us-east-1 is always added: global service events); others are skipped',
+      )
       .option('--athena-timeout <seconds>', 'give up on an Athena query after this long', '600')
       .option('--threads <n>', 'DuckDB threads for reading the trail (1 is fastest on a busy machine)', '1')
       .action(run((io, opts: ReportFlags) => runReport(io, opts)));
