@@ -8,6 +8,8 @@ import { addSourceOptions, collect, type SourceOptions } from '../source-options
 interface SimulateFlags extends SourceOptions {
   readonly events: string[];
   readonly json?: boolean;
+  /** An Organizations export (with `--app` / `--template`): the accounts StackSets deploy to. */
+  readonly organization?: string;
 }
 
 /** `breakglass simulate`: replay real CloudTrail against the model, one result per input record. */
@@ -27,6 +29,10 @@ export const simulateCommand: CommandModule = {
         [],
       )
       .option('--json', 'print results as JSON')
+      .option(
+        '--organization <file>',
+        "with --app/--template: the organization's accounts for its StackSets (the JSON of 'aws organizations list-accounts', with ParentId per account for OU targets)",
+      )
       .action(
         run(async (io: CliIO, flags: SimulateFlags) => {
           if (flags.events.length === 0) throw new CliUsageError('--events: give at least one events file');
@@ -43,7 +49,13 @@ export const simulateCommand: CommandModule = {
             throw new CliUsageError(
               `--events: nothing could be read — no CloudTrail record or EventBridge event in ${flags.events.join(', ')}`,
             );
-          const system = loadSystem(flags, io.cwd);
+          // Across an organization: the StackSet instances of every account the records come from.
+          const { organizationExpander } = await import('../organization-source.js');
+          const org = organizationExpander(flags.organization, io.cwd, {
+            modelAccounts: new Set(inputs.map((i) => i.event.account)),
+          });
+          const system = loadSystem(flags, io.cwd, {}, org.expand);
+          for (const w of org.plan()?.warnings ?? []) io.err(`warning: ${w}`);
           const results = simulateEvents(system.model, inputs);
           if (flags.json) {
             io.out(JSON.stringify({ events: results }, null, 2));

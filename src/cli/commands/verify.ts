@@ -150,6 +150,7 @@ export const verifyCommand: CommandModule = {
             throw e;
           }
           if (system.picked) io.err(system.picked);
+          for (const w of organization?.warnings ?? []) io.err(`warning: ${w}`);
           const checking = pending.validate(system.stacks.map(templateOf)).then(
             (findings): CfnCheck => (flags.cfnValidate ? { findings } : { skipped: true, findings }),
             (e: unknown): CfnCheck => ({ unavailable: (e as Error).message, findings: [] }),
@@ -173,7 +174,7 @@ export const verifyCommand: CommandModule = {
           const cfn = await checking;
           const rejected = cfn.findings.filter((f) => f.severity === 'error');
           const cautions = cfn.findings.filter((f) => f.severity === 'warning');
-          for (const w of [...(organization?.warnings ?? []), ...result.warnings]) io.err(`warning: ${w}`);
+          for (const w of result.warnings) io.err(`warning: ${w}`);
           if ('unavailable' in cfn)
             io.err(`warning: templates not checked by CloudFormation's validator: ${cfn.unavailable}`);
           for (const f of cautions) io.err(`warning: CloudFormation's validator: ${describeFinding(f)}`);
