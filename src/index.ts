@@ -105,6 +105,13 @@ export {
   SCP_GUARD_TAG,
   SCP_SIZE_QUOTA,
 } from './constructs/index.js';
+export {
+  BreakGlassOrganization,
+  type BreakGlassOrganizationProps,
+  BreakGlassOrganizationCentral,
+  type BreakGlassOrganizationCentralProps,
+  type BreakGlassOrganizationBuses,
+} from './constructs/index.js';
 
 // --- config ---
 // The config-file API (loadConfigFile, parseConfig, buildApp, synthesizeConfig, configJsonSchema,

@@ -12,6 +12,7 @@ import { BreakGlassValidationError } from '../constructs/errors.js';
 import { BreakGlassScpGuard, SCP_GUARD_TAG } from '../constructs/scp-guard.js';
 import { toAlertingOptions } from './alerting-schema.js';
 import { ConfigError } from './errors.js';
+import { addOrganization, memberRoleArn } from './organization-build.js';
 import type { BreakGlassConfig, RoleConfig, UsersConfig } from './schema.js';
 
 /** Default name of the role stack. */
@@ -125,7 +126,12 @@ export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App
   const stackName = config.stackName ?? DEFAULT_STACK_NAME;
   const roles: BreakGlassRole[] = [];
 
-  if (config.role !== undefined) {
+  if (config.organization !== undefined) {
+    const organization = config.organization;
+    addOrganization(app, { ...config, organization }, stackName, (section, build) =>
+      asConfig(source, section, build),
+    );
+  } else if (config.role !== undefined) {
     const roleConfig = config.role;
     for (const account of [config.account, ...(config.memberAccounts ?? [])]) {
       const stack = new Stack(app, account === config.account ? stackName : `${stackName}-${account}`, {
@@ -160,11 +166,19 @@ export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App
           assumableRoles: [
             ...roles.map((r) => r.role),
             ...(assumableRoles ?? []).map((arn, i) => iam.Role.fromRoleArn(stack, `AssumableRole${i}`, arn)),
+            // With an organization: the member role in every account.
+            ...(config.organization && config.role?.roleName
+              ? [iam.Role.fromRoleArn(stack, 'MemberRoles', memberRoleArn(config.role.roleName))]
+              : []),
           ],
         }),
     );
     // One doctor policy per account: the role stacks have it already where the users live with a role.
-    const roleAccounts = config.role ? [config.account, ...(config.memberAccounts ?? [])] : [];
+    const roleAccounts = config.organization
+      ? [config.account]
+      : config.role
+        ? [config.account, ...(config.memberAccounts ?? [])]
+        : [];
     if (config.doctorPolicy && !roleAccounts.includes(users.account))
       new BreakGlassDoctorPolicy(stack, 'DoctorPolicy');
   }

@@ -152,6 +152,10 @@ interface WithOrganization {
     readonly roleName?: string;
     readonly role?: string;
     readonly regions?: readonly string[];
+    readonly deployer?: unknown;
+    readonly deployerExists?: unknown;
+    readonly deployerPrincipals?: unknown;
+    readonly drill?: unknown;
   };
   readonly users?: { readonly account: string };
 }
@@ -198,6 +202,12 @@ export function organizationIssues(config: WithOrganization): Issue[] {
           'not allowed with organization: the StackSet creates the member role in every account; remove role.role',
       });
   }
+  for (const f of ['deployer', 'deployerExists', 'deployerPrincipals', 'drill'] as const)
+    if (config.role?.[f] !== undefined)
+      out.push({
+        path: ['role', f],
+        message: `not available with organization (the member role is deployed by the StackSet); remove role.${f}`,
+      });
   if (config.memberAccounts !== undefined)
     out.push({
       path: ['memberAccounts'],
@@ -278,7 +288,15 @@ export const checkOrganization = z.superRefine<unknown>(
       role:
         role === undefined
           ? undefined
-          : { roleName: str(role['roleName']), role: str(role['role']), regions: list(role['regions']) },
+          : {
+              roleName: str(role['roleName']),
+              role: str(role['role']),
+              regions: list(role['regions']),
+              deployer: role['deployer'],
+              deployerExists: role['deployerExists'],
+              deployerPrincipals: role['deployerPrincipals'],
+              drill: role['drill'],
+            },
     };
     for (const i of organizationIssues(config))
       ctx.addIssue({ code: 'custom', path: i.path, message: i.message, input: undefined });

@@ -24,6 +24,14 @@ export {
   type BreakGlassOrgDeployerPolicyProps,
   type OrgDeployerStatement,
 } from './org-deployer-policy.js';
+// --- organization (StackSet of the member role, central rules in the security account) ---
+export {
+  BreakGlassOrganization,
+  type BreakGlassOrganizationProps,
+  BreakGlassOrganizationCentral,
+  type BreakGlassOrganizationCentralProps,
+  type BreakGlassOrganizationBuses,
+} from './organization.js';
 // --- alerting (login alerts, action logging, channels, regional forwarding) ---
 export { BreakGlassLoginAlert, type BreakGlassLoginAlertProps } from './login-alert.js';
 export { BreakGlassLogActions, type BreakGlassLogActionsProps } from './log-actions.js';

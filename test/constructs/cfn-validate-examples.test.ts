@@ -14,13 +14,35 @@ import { validateTemplates, type TemplateToValidate } from '../../src/simulator/
 const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 const configs = readdirSync(EXAMPLES).filter((f) => /\.config\.(ya?ml|json)$/.test(f));
 
+/** The member template a StackSet embeds (`TemplateBody`), once per Region of its instances. */
+function stackSetTemplates(s: CloudAssembly['stacks'][number]): TemplateToValidate[] {
+  const resources = (
+    s.template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }
+  ).Resources;
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::CloudFormation::StackSet')
+    .flatMap(([id, r]) => {
+      const body = JSON.parse(String(r.Properties['TemplateBody'])) as object;
+      const groups = r.Properties['StackInstancesGroup'] as { Regions: string[] }[];
+      return [...new Set(groups.flatMap((g) => g.Regions))].map((region) => ({
+        name: `${s.stackName}/${id}@${region}`,
+        body,
+        account: '333333333333',
+        region,
+      }));
+    });
+}
+
 function templatesOf(assembly: CloudAssembly): TemplateToValidate[] {
-  return assembly.stacks.map((s) => ({
-    name: s.stackName,
-    body: s.template,
-    account: s.environment.account,
-    region: s.environment.region,
-  }));
+  return assembly.stacks.flatMap((s) => [
+    {
+      name: s.stackName,
+      body: s.template,
+      account: s.environment.account,
+      region: s.environment.region,
+    },
+    ...stackSetTemplates(s),
+  ]);
 }
 
 describe('CloudFormation validator (control)', () => {
