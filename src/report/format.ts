@@ -1,5 +1,6 @@
 import { riskRank } from '../engines/cloudtrail/actions.js';
 import type { Session, SessionAction } from '../engines/cloudtrail/sessions.js';
+import type { ReportInputs } from './build.js';
 
 /** `1h 02m 03s` style. */
 export function formatDuration(seconds: number): string {
@@ -133,4 +134,42 @@ export function foldUnused(sessions: readonly Session[]): Array<{ session: Sessi
 export function foldedText(folded: readonly Session[]): string {
   if (folded.length === 0) return '';
   return `+${folded.length} unused duplicate ${folded.length === 1 ? 'credential' : 'credentials'} (${folded.map((f) => f.id).join(', ')})`;
+}
+
+/** What `--accounts` / `--regions` / `--since` / `--until` left out before reading (`2 account folders, …`), or ''. */
+export function prunedSummary(inputs: ReportInputs): string {
+  const p = inputs.pruned;
+  const parts: ReadonlyArray<readonly [number, string, string]> = [
+    [p?.folders.account ?? 0, 'account folder', 'account folders'],
+    [p?.folders.region ?? 0, 'Region folder', 'Region folders'],
+    [p?.folders.date ?? 0, 'range of day folders', 'ranges of day folders'],
+    [p?.files.account ?? 0, 'file of another account', 'files of other accounts'],
+    [p?.files.region ?? 0, 'file of another Region', 'files of other Regions'],
+    [inputs.prunedByDate, 'file outside the dates', 'files outside the dates'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, one, many]) => `${n} ${n === 1 ? one : many}`)
+    .join(', ');
+}
+
+/** The key layouts read (`organization trail o-… (8 files), account trail (2 files)`), or '' when none is known. */
+export function layoutSummary(inputs: ReportInputs): string {
+  const l = inputs.layout;
+  if (!l || l.organization + l.account === 0) return '';
+  const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  return [
+    l.organization > 0 ? `organization trail ${l.organizationIds.join(', ')} (${files(l.organization)})` : '',
+    l.account > 0 ? `account trail (${files(l.account)})` : '',
+    l.other > 0 ? `other (${files(l.other)})` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** Layout and pruning lines of a report's summary (none for an unfiltered run of a plain folder). */
+export function inputScopeLines(inputs: ReportInputs): string[] {
+  const layout = layoutSummary(inputs);
+  const left = prunedSummary(inputs);
+  return [...(layout ? [`Layout: ${layout}`] : []), ...(left ? [`Not read (filters): ${left}`] : [])];
 }

@@ -8,6 +8,7 @@ import type { AccessLevel } from '../engines/cloudtrail/actions.js';
 import type { Session, SessionAction } from '../engines/cloudtrail/sessions.js';
 import type { Report } from './build.js';
 import {
+  inputScopeLines,
   CONSOLE_SIGN_IN_NOTE,
   EVENT_HISTORY_NOTE,
   bySeverity,
@@ -332,7 +333,11 @@ export function renderHtml(report: Report): string {
 ${banner}
 <h2>Summary</h2>
 <p>Principals: <span class="mono">${e([...report.principals.roleArns, ...report.principals.userNames].join(', ') || '(none)')}</span><br>
-Inputs: ${report.inputs.files} files (${e(formatBytes(report.inputs.bytes))}), ${report.inputs.events} events, ${report.inputs.skipped.length} files skipped, ${(report.inputs.skippedRecords ?? []).length} records skipped, ${report.inputs.missingRegion?.count ?? 0} records without awsRegion, ${report.inputs.prunedByDate} files outside the date window.</p>
+Inputs: ${report.inputs.files} files (${e(formatBytes(report.inputs.bytes))}), ${report.inputs.events} events, ${report.inputs.skipped.length} files skipped, ${(report.inputs.skippedRecords ?? []).length} records skipped, ${report.inputs.missingRegion?.count ?? 0} records without awsRegion, ${report.inputs.prunedByDate} files outside the date window.${inputScopeLines(
+    report.inputs,
+  )
+    .map((l) => `<br>\n${e(l)}`)
+    .join('')}</p>
 ${
   report.sessions.length === 0
     ? '<p>No break-glass session or attempt in these logs.</p>'

@@ -1,6 +1,7 @@
 import type { Session, SessionAction } from '../engines/cloudtrail/sessions.js';
 import type { Report } from './build.js';
 import {
+  inputScopeLines,
   CONSOLE_SIGN_IN_NOTE,
   EVENT_HISTORY_NOTE,
   bySeverity,
@@ -128,6 +129,7 @@ export function renderMarkdown(report: Report): string {
     `- Break-glass principals: ${[...report.principals.roleArns, ...report.principals.userNames].map((p) => `\`${p}\``).join(', ') || '(none)'}`,
     `- Sessions: **${ok}** (plus **${failed}** failed attempts); risky calls: **${risky}**`,
     `- Inputs: ${report.inputs.files} files (${formatBytes(report.inputs.bytes)}), ${report.inputs.events} events, ${report.inputs.skipped.length} files skipped, ${(report.inputs.skippedRecords ?? []).length} records skipped, ${report.inputs.missingRegion?.count ?? 0} records without awsRegion, ${report.inputs.prunedByDate} files outside the date window`,
+    ...inputScopeLines(report.inputs).map((l) => `- ${l}`),
     `- ${EVENT_HISTORY_NOTE}`,
     '',
   );

@@ -13,7 +13,7 @@ import { renderHtml } from '../../report/render-html.js';
 import { renderJson } from '../../report/render-json.js';
 import { renderMarkdown } from '../../report/render-md.js';
 import { LocalTrailSource, type TrailSource } from '../../report/sources.js';
-import { formatBytes } from '../../report/format.js';
+import { formatBytes, prunedSummary } from '../../report/format.js';
 import type { S3TrailSource } from '../aws/s3.js';
 import type { AthenaPort } from '../../report/athena.js';
 import { principalsFromApp, principalsFromConfig } from '../../report/principals.js';
@@ -312,23 +312,6 @@ export async function runReport(io: CliIO, f: ReportFlags): Promise<number> {
   );
   for (const w of written) io.out(`wrote ${w}`);
   return hasFindings(report) ? EXIT_FINDINGS : EXIT_OK;
-}
-
-/** What the filters left out before reading, as text (`2 account folders, 3 files by date`), or ''. */
-export function prunedSummary(inputs: ReportInputs): string {
-  const p = inputs.pruned;
-  const parts = [
-    [p?.folders.account ?? 0, 'account folder'],
-    [p?.folders.region ?? 0, 'Region folder'],
-    [p?.folders.date ?? 0, 'date folder'],
-    [p?.files.account ?? 0, 'file of other accounts', 'files of other accounts'],
-    [p?.files.region ?? 0, 'file of other Regions', 'files of other Regions'],
-    [inputs.prunedByDate, 'file outside the dates', 'files outside the dates'],
-  ] as const;
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, one, many]) => `${n} ${n === 1 ? one : (many ?? `${one}s`)}`)
-    .join(', ');
 }
 
 /** Exit 2 when not one record could be read from `--trail` (README "Exit codes"): never "no session". */
