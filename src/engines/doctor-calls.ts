@@ -19,6 +19,49 @@ export interface DoctorCall {
   readonly why: string;
 }
 
+/**
+ * The calls of the organization checks (made only when the templates have a service-managed
+ * StackSet): in the management account or the StackSets delegated administrator.
+ */
+export const DOCTOR_ORGANIZATION_CALLS: readonly DoctorCall[] = [
+  {
+    client: 'client-organizations',
+    command: 'DescribeOrganizationCommand',
+    iamAction: 'organizations:DescribeOrganization',
+    why: 'the management account (StackSets never deploy to it)',
+  },
+  {
+    client: 'client-organizations',
+    command: 'ListAWSServiceAccessForOrganizationCommand',
+    iamAction: 'organizations:ListAWSServiceAccessForOrganization',
+    why: 'trusted access for CloudFormation StackSets is enabled',
+  },
+  {
+    client: 'client-organizations',
+    command: 'ListDelegatedAdministratorsCommand',
+    iamAction: 'organizations:ListDelegatedAdministrators',
+    why: 'the StackSets delegated administrator is registered',
+  },
+  {
+    client: 'client-organizations',
+    command: 'ListAccountsForParentCommand',
+    iamAction: 'organizations:ListAccountsForParent',
+    why: 'accounts of the targeted OUs',
+  },
+  {
+    client: 'client-organizations',
+    command: 'ListOrganizationalUnitsForParentCommand',
+    iamAction: 'organizations:ListOrganizationalUnitsForParent',
+    why: 'child OUs of the targeted OUs (StackSets deploy to them too)',
+  },
+  {
+    client: 'client-cloudformation',
+    command: 'ListStackInstancesCommand',
+    iamAction: 'cloudformation:ListStackInstances',
+    why: 'a CURRENT stack instance for every account × Region of the StackSet',
+  },
+];
+
 export const DOCTOR_READ_CALLS: readonly DoctorCall[] = [
   {
     client: 'client-sts',
@@ -146,6 +189,7 @@ export const DOCTOR_READ_CALLS: readonly DoctorCall[] = [
     iamAction: 'logs:FilterLogEvents',
     why: 'time of the last drill per Region (and --drill waiting for its own)',
   },
+  ...DOCTOR_ORGANIZATION_CALLS,
 ];
 
 /** The calls only `doctor --drill` makes (not read-only; not in the managed policy). */

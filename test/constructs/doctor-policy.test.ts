@@ -32,6 +32,7 @@ const PREFIX: Record<string, string> = {
   'client-cloudwatch': 'cloudwatch',
   'client-sqs': 'sqs',
   'client-cloudwatch-logs': 'logs',
+  'client-organizations': 'organizations',
 };
 
 describe('BreakGlassDoctorPolicy', () => {

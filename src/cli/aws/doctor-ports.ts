@@ -77,6 +77,24 @@ export interface DrillAws {
   ): Promise<{ readonly outcome: 'denied' | 'allowed'; readonly at: number }>;
 }
 
+/** One stack instance of a StackSet (CloudFormation ListStackInstances). */
+export interface StackInstanceInfo {
+  readonly account: string;
+  readonly region: string;
+  /** CURRENT, OUTDATED or INOPERABLE. */
+  readonly status: string;
+  /** `StackInstanceStatus.DetailedStatus` (SUCCEEDED, FAILED, RUNNING, …), when given. */
+  readonly detailedStatus?: string;
+  readonly reason?: string;
+}
+
+/** An account directly under an OU or root (Organizations ListAccountsForParent). */
+export interface OrgAccountInfo {
+  readonly id: string;
+  /** ACTIVE, SUSPENDED, PENDING_CLOSURE, … */
+  readonly status: string;
+}
+
 export interface DoctorAws {
   callerAccount(): Promise<string>;
   /** Region name → opt status (ENABLED, ENABLED_BY_DEFAULT, DISABLED, ENABLING, DISABLING). */
@@ -107,4 +125,23 @@ export interface DoctorAws {
     sinceMs: number,
     limit: number,
   ): Promise<readonly LogEvent[] | undefined>;
+  /** Organizations DescribeOrganization: the organization's id and management account. */
+  organization(): Promise<{ readonly id: string; readonly managementAccount: string }>;
+  /** Service principals with trusted access in the organization (ListAWSServiceAccessForOrganization). */
+  trustedServices(): Promise<readonly string[]>;
+  /** Accounts registered as delegated administrator for a service principal (ListDelegatedAdministrators). */
+  delegatedAdministrators(servicePrincipal: string): Promise<readonly string[]>;
+  /** Accounts directly under an OU or root (ListAccountsForParent). */
+  accountsForParent(parentId: string): Promise<readonly OrgAccountInfo[]>;
+  /** OUs directly under an OU or root (ListOrganizationalUnitsForParent). */
+  ousForParent(parentId: string): Promise<readonly string[]>;
+  /**
+   * The stack instances of a StackSet (ListStackInstances, `CallAs` SELF or DELEGATED_ADMIN), or
+   * undefined when the StackSet does not exist.
+   */
+  stackInstances(
+    region: string,
+    stackSetName: string,
+    callAs: 'SELF' | 'DELEGATED_ADMIN',
+  ): Promise<readonly StackInstanceInfo[] | undefined>;
 }

@@ -8,8 +8,10 @@ import {
   CloudFormationClient,
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
+  ListStackInstancesCommand,
   type DescribeStackResourcesCommandOutput,
   type DescribeStacksCommandOutput,
+  type ListStackInstancesCommandOutput,
 } from '@aws-sdk/client-cloudformation';
 import {
   CloudTrailClient,
@@ -77,7 +79,14 @@ import {
   type GetCallerIdentityCommandOutput,
 } from '@aws-sdk/client-sts';
 import { awsErrorName, firstLine } from './errors.js';
-import type { DoctorAws, LogEvent, SubscriptionInfo, TrailInfo } from './doctor-ports.js';
+import type {
+  DoctorAws,
+  LogEvent,
+  OrgAccountInfo,
+  StackInstanceInfo,
+  SubscriptionInfo,
+  TrailInfo,
+} from './doctor-ports.js';
 import type { AwsTarget } from './ports.js';
 import { clientOptions, isNotFound, perRegion, readCall } from './read-only.js';
 
@@ -98,7 +107,74 @@ export function recordsManagementEvents(sel: GetEventSelectorsCommandOutput): bo
   return false;
 }
 
-export function sdkDoctorAws(target: AwsTarget): DoctorAws {
+/** What the organization checks use of `@aws-sdk/client-organizations` (the fields they read). */
+interface Page {
+  readonly NextToken?: string;
+}
+type Command = new (input: object) => object;
+export interface OrganizationsSdk {
+  readonly OrganizationsClient: new (options: { region?: string; profile?: string }) => {
+    send(command: never): Promise<unknown>;
+  };
+  readonly DescribeOrganizationCommand: Command;
+  readonly ListAWSServiceAccessForOrganizationCommand: Command;
+  readonly ListDelegatedAdministratorsCommand: Command;
+  readonly ListAccountsForParentCommand: Command;
+  readonly ListOrganizationalUnitsForParentCommand: Command;
+}
+interface DescribeOrganizationOutput {
+  readonly Organization?: { readonly Id?: string; readonly MasterAccountId?: string };
+}
+interface ServiceAccessPage extends Page {
+  readonly EnabledServicePrincipals?: readonly { readonly ServicePrincipal?: string }[];
+}
+interface DelegatedAdminsPage extends Page {
+  readonly DelegatedAdministrators?: readonly { readonly Id?: string }[];
+}
+interface AccountsPage extends Page {
+  readonly Accounts?: readonly { readonly Id?: string; readonly Status?: string; readonly State?: string }[];
+}
+interface OusPage extends Page {
+  readonly OrganizationalUnits?: readonly { readonly Id?: string }[];
+}
+
+const ORGANIZATIONS_MODULE = '@aws-sdk/client-organizations';
+
+/**
+ * `@aws-sdk/client-organizations`, loaded when an organization check first needs it: like the other
+ * SDK clients it is an optional dependency of the CLI, and a deployment without a StackSet never
+ * loads it.
+ */
+export async function loadOrganizationsSdk(): Promise<OrganizationsSdk> {
+  try {
+    return (await import(ORGANIZATIONS_MODULE)) as OrganizationsSdk;
+  } catch (e) {
+    throw new Error(
+      `the organization checks need ${ORGANIZATIONS_MODULE}, which is not installed; install it with: npm install --save-dev ${ORGANIZATIONS_MODULE}`,
+      { cause: e },
+    );
+  }
+}
+
+/** Every page of a paginated Organizations list call. */
+async function allPages<P extends Page>(
+  client: { send(command: never): Promise<unknown> },
+  make: (token: string | undefined) => object,
+): Promise<P[]> {
+  const pages: P[] = [];
+  let token: string | undefined;
+  do {
+    const page = await readCall<P>(client, make(token));
+    pages.push(page);
+    token = page.NextToken;
+  } while (token);
+  return pages;
+}
+
+export function sdkDoctorAws(
+  target: AwsTarget,
+  deps: { readonly organizations?: () => Promise<OrganizationsSdk> } = {},
+): DoctorAws {
   const home = target.region ?? 'us-east-1';
   const sts = new STSClient(clientOptions({ ...target, region: home }));
   const account = new AccountClient(clientOptions({ ...target, region: 'us-east-1' }));
@@ -113,6 +189,14 @@ export function sdkDoctorAws(target: AwsTarget): DoctorAws {
   const cw = perRegion((t) => new CloudWatchClient(clientOptions(t)), target);
   const sqs = perRegion((t) => new SQSClient(clientOptions(t)), target);
   const logs = perRegion((t) => new CloudWatchLogsClient(clientOptions(t)), target);
+  // Organizations is a global service: its endpoint is in us-east-1.
+  let orgs:
+    Promise<{ sdk: OrganizationsSdk; client: { send(command: never): Promise<unknown> } }> | undefined;
+  const organizations = () =>
+    (orgs ??= (deps.organizations ?? loadOrganizationsSdk)().then((sdk) => ({
+      sdk,
+      client: new sdk.OrganizationsClient(clientOptions({ ...target, region: 'us-east-1' })),
+    })));
   /** Status and selectors of a trail, read once in its home Region (shadow trails repeat it). */
   const trailDetails = new Map<string, Promise<Pick<TrailInfo, 'isLogging' | 'managementEvents'>>>();
   const detailsOf = (arn: string, homeRegion: string) => {
@@ -403,6 +487,95 @@ export function sdkDoctorAws(target: AwsTarget): DoctorAws {
         throw e;
       }
       return out.slice(0, limit);
+    },
+    async organization() {
+      const { sdk, client } = await organizations();
+      const { DescribeOrganizationCommand } = sdk;
+      const r = await readCall<DescribeOrganizationOutput>(client, new DescribeOrganizationCommand({}));
+      const o = r.Organization;
+      if (!o?.Id || !o.MasterAccountId) throw new Error('Organizations DescribeOrganization returned no Id');
+      return { id: o.Id, managementAccount: o.MasterAccountId };
+    },
+    async trustedServices() {
+      const { sdk, client } = await organizations();
+      const { ListAWSServiceAccessForOrganizationCommand } = sdk;
+      const pages = await allPages<ServiceAccessPage>(
+        client,
+        (t) => new ListAWSServiceAccessForOrganizationCommand(t ? { NextToken: t } : {}),
+      );
+      return pages.flatMap((p) =>
+        (p.EnabledServicePrincipals ?? []).flatMap((x) => x.ServicePrincipal ?? []),
+      );
+    },
+    async delegatedAdministrators(servicePrincipal) {
+      const { sdk, client } = await organizations();
+      const { ListDelegatedAdministratorsCommand } = sdk;
+      const pages = await allPages<DelegatedAdminsPage>(
+        client,
+        (t) =>
+          new ListDelegatedAdministratorsCommand({
+            ServicePrincipal: servicePrincipal,
+            ...(t ? { NextToken: t } : {}),
+          }),
+      );
+      return pages.flatMap((p) => (p.DelegatedAdministrators ?? []).flatMap((a) => a.Id ?? []));
+    },
+    async accountsForParent(parentId) {
+      const { sdk, client } = await organizations();
+      const { ListAccountsForParentCommand } = sdk;
+      const pages = await allPages<AccountsPage>(
+        client,
+        (t) => new ListAccountsForParentCommand({ ParentId: parentId, ...(t ? { NextToken: t } : {}) }),
+      );
+      // `State` replaces the older `Status` field (ACTIVE, SUSPENDED, …) in newer API versions.
+      return pages.flatMap((p) =>
+        (p.Accounts ?? []).flatMap((a): OrgAccountInfo[] =>
+          a.Id ? [{ id: a.Id, status: a.State ?? a.Status ?? 'UNKNOWN' }] : [],
+        ),
+      );
+    },
+    async ousForParent(parentId) {
+      const { sdk, client } = await organizations();
+      const { ListOrganizationalUnitsForParentCommand } = sdk;
+      const pages = await allPages<OusPage>(
+        client,
+        (t) =>
+          new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, ...(t ? { NextToken: t } : {}) }),
+      );
+      return pages.flatMap((p) => (p.OrganizationalUnits ?? []).flatMap((o) => o.Id ?? []));
+    },
+    async stackInstances(region, stackSetName, callAs) {
+      const out: StackInstanceInfo[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const page = await readCall<ListStackInstancesCommandOutput>(
+            cfn(region),
+            new ListStackInstancesCommand({
+              StackSetName: stackSetName,
+              CallAs: callAs,
+              ...(token ? { NextToken: token } : {}),
+            }),
+          );
+          for (const i of page.Summaries ?? []) {
+            if (!i.Account || !i.Region) continue;
+            const detailed = i.StackInstanceStatus?.DetailedStatus;
+            out.push({
+              account: i.Account,
+              region: i.Region,
+              status: i.Status ?? 'UNKNOWN',
+              ...(detailed ? { detailedStatus: detailed } : {}),
+              ...(i.StatusReason ? { reason: i.StatusReason } : {}),
+            });
+          }
+          token = page.NextToken;
+        } while (token);
+      } catch (e) {
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStackInstances.html
+        if (isNotFound(e, 'StackSetNotFoundException')) return undefined;
+        throw e;
+      }
+      return out;
     },
   };
 }

@@ -105,7 +105,7 @@ export const doctorCommand: CommandModule = {
     const cmd = program
       .command('doctor')
       .description(
-        'Check the live account read-only: Regions, bootstrap, secrets, trail, drift of rules/policies, subscriptions, alarms, DLQs, drills (exit 1 on a problem)',
+        'Check the live account read-only: Regions, bootstrap, secrets, trail, drift of rules/policies, subscriptions, alarms, DLQs, drills, StackSet instances (exit 1 on a problem)',
       )
       .option(
         '--config <file>',
@@ -119,7 +119,7 @@ export const doctorCommand: CommandModule = {
       .option('--before-deploy', 'only the checks that make sense before the first deployment')
       .option(
         '--only <ids>',
-        'comma-separated check ids (regions, bootstrap, secrets, trust-quota, trail, drift, subscriptions, alarms, dlq, drill)',
+        'comma-separated check ids (regions, bootstrap, secrets, trust-quota, trail, org-access, drift, subscriptions, alarms, dlq, drill, stackset)',
       )
       .option('--drill-window <d>', 'how recent the last drill must be', '26h')
       .option(

@@ -13,6 +13,7 @@ import { planDrill, runDrillNow, type DrillClock } from './drill-now.js';
 import { driftCheck } from './drift.js';
 import type { Inventory } from './inventory.js';
 import { finding, type DoctorCheck, type DoctorContext, type Finding } from './model.js';
+import { orgAccessCheck, stackSetCheck } from './organization.js';
 import { regionsCheck } from './regions.js';
 import { secretsCheck } from './secrets.js';
 import { judgeStack, readDeployed } from './stacks.js';
@@ -26,11 +27,13 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   secretsCheck,
   trustQuotaCheck,
   trailCheck,
+  orgAccessCheck,
   driftCheck,
   subscriptionsCheck,
   alarmsCheck,
   dlqCheck,
   drillCheck,
+  stackSetCheck,
 ];
 
 export interface DoctorRun {
