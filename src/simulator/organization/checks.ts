@@ -2,7 +2,12 @@ import { toEventBridgeEvent, type EventBridgeEvent } from '../../engines/cloudtr
 import { compileRuleSet, type CompiledRuleSet } from '../../engines/event-pattern/index.js';
 import type { CheckContext, CheckFamily, CheckResult } from '../check-types.js';
 import type { BusModel, RuleModel, SystemModel } from '../model.js';
-import { policyDecision } from '../policy.js';
+import {
+  evaluatePolicy,
+  parsePolicyDocument,
+  PolicyError,
+  type PolicyDocument,
+} from '../../engines/iam-policy/index.js';
 import type { OrganizationPlan, TemplatePlan } from './types.js';
 
 export const ORGANIZATION_FAMILY = 'organization';
@@ -42,6 +47,25 @@ function ruleSetOf(bus: BusModel): { rules: RuleModel[]; set: CompiledRuleSet } 
     ruleSets.set(bus, entry);
   }
   return entry;
+}
+
+/** A bus's resource policy, parsed once (null: none, or one the evaluator cannot read — it denies). */
+const busPolicies = new WeakMap<BusModel, PolicyDocument | null>();
+function busPolicyOf(bus: BusModel): PolicyDocument | null {
+  let doc = busPolicies.get(bus);
+  if (doc === undefined) {
+    try {
+      doc =
+        bus.policyStatements.length === 0
+          ? null
+          : parsePolicyDocument({ Version: '2012-10-17', Statement: bus.policyStatements });
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      doc = null;
+    }
+    busPolicies.set(bus, doc);
+  }
+  return doc;
 }
 
 const swap = (text: string, from: string, to: string): string => text.split(from).join(to);
@@ -98,24 +122,21 @@ function busPolicyProblem(
   orgId: string | undefined,
 ): string | undefined {
   const principal = swap(f.roleArn ?? `arn:aws:iam::${rep}:root`, rep, account);
-  const decision =
-    f.dest.policyStatements.length === 0
-      ? 'ImplicitDeny'
-      : policyDecision(
-          { Version: '2012-10-17', Statement: f.dest.policyStatements },
-          {
-            action: 'events:PutEvents',
-            resource: f.dest.arn,
-            principal: { type: 'AWS', id: principal },
-            context: {
-              'aws:PrincipalArn': principal,
-              'aws:PrincipalAccount': account,
-              'aws:SourceAccount': account,
-              'aws:SourceArn': swap(f.rule.arn, rep, account),
-              ...(orgId !== undefined ? { 'aws:PrincipalOrgID': orgId } : {}),
-            },
-          },
-        );
+  const doc = busPolicyOf(f.dest);
+  const decision = !doc
+    ? 'ImplicitDeny'
+    : evaluatePolicy(doc, {
+        action: 'events:PutEvents',
+        resource: f.dest.arn,
+        principal: { type: 'AWS', id: principal },
+        context: {
+          'aws:PrincipalArn': principal,
+          'aws:PrincipalAccount': account,
+          'aws:SourceAccount': account,
+          'aws:SourceArn': swap(f.rule.arn, rep, account),
+          ...(orgId !== undefined ? { 'aws:PrincipalOrgID': orgId } : {}),
+        },
+      }).decision;
   if (decision === 'Allow') return undefined;
   return `the policy of ${f.dest.arn} does not let account ${account} put events (${decision}${orgId ? `, with aws:PrincipalOrgID ${orgId}` : ', the account is in no known organization'}): its forwarder ${f.rule.name} delivers nothing (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html)`;
 }
