@@ -694,7 +694,7 @@ export function verifyModel(model: SystemModel, options: VerifyOptions): VerifyR
     }
   }
   for (const account of new Set([...roles, ...users].map((p) => p?.account))) {
-    if (account !== undefined && !model.trails.some((t) => t.account === account))
+    if (account !== undefined && !model.trails.some((t) => t.account === account || t.organization))
       warnings.push(
         `account ${account}: the templates have no CloudTrail trail, so whether data events are recorded cannot be confirmed (DataRead shows them as not recorded); with createTrail, set dataEvents (e.g. ['s3']); with an organization trail, make it select the data-event types you need (AWS::S3::Object, …)`,
       );

@@ -148,6 +148,27 @@ describe('verify on the example organization', () => {
   });
 });
 
+describe('the organization trail', () => {
+  it('counts for the member accounts: no "no CloudTrail trail" warning when the management account has one', () => {
+    const without = verifyOrg().result.warnings.join('\n');
+    expect(without).toMatch(/account 333333333333: the templates have no CloudTrail trail/);
+    const stacks = orgStacks();
+    const mgmt = stacks[1] as StackInput;
+    ((mgmt.template as Json)['Resources'] as Json)['OrgTrail'] = {
+      Type: 'AWS::CloudTrail::Trail',
+      Properties: {
+        IsLogging: true,
+        IsMultiRegionTrail: true,
+        IsOrganizationTrail: true,
+        S3BucketName: 'org-trail',
+      },
+    };
+    const { stacks: expanded, plan } = expandOrganization(stacks, ORG_MAP);
+    const r = verifyModel(buildModel(expanded), { regions: REGIONS, organization: plan });
+    expect(r.warnings.join('\n')).not.toMatch(/no CloudTrail trail/);
+  });
+});
+
 describe('organization gaps', () => {
   it('fails for a member account missing from an explicit bus policy', () => {
     const f = orgFixture();
