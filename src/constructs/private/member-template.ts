@@ -155,6 +155,19 @@ export function buildMemberStack(app: App, id: string, props: MemberTemplateProp
     account: Aws.ACCOUNT_ID,
     regions: watchedRegions(props.homeRegion, props.regions),
   });
+  // Sessions work only where their use is watched: a session obtained in a covered Region could
+  // otherwise call any other Region, where no stack instance forwards its events. Global services
+  // are requested in us-east-1 (always covered), so no NotAction list is needed.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html
+  const regionLock = new iam.PolicyStatement({
+    sid: 'OnlyWatchedRegions',
+    effect: iam.Effect.DENY,
+    actions: ['*'],
+    resources: ['*'],
+    conditions: {
+      StringNotEquals: { 'aws:RequestedRegion': watchedRegions(props.homeRegion, props.regions) },
+    },
+  });
   const managed = (props.managedPolicies ?? ['AdministratorAccess']).map((m) =>
     m.startsWith('arn:')
       ? iam.ManagedPolicy.fromManagedPolicyArn(stack, `ManagedPolicy${m.replace(/\W/g, '')}`, m)
@@ -166,10 +179,12 @@ export function buildMemberStack(app: App, id: string, props: MemberTemplateProp
     maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
     description: 'Break-glass role: every use is alerted (breakglass)',
     managedPolicies: managed,
-    inlinePolicies:
-      (props.policyStatements?.length ?? 0) > 0
+    inlinePolicies: {
+      RegionLock: new iam.PolicyDocument({ statements: [regionLock] }),
+      ...((props.policyStatements?.length ?? 0) > 0
         ? { BreakGlass: new iam.PolicyDocument({ statements: [...(props.policyStatements ?? [])] }) }
-        : undefined,
+        : {}),
+    },
   });
   Tags.of(role).add(TAG_BREAKGLASS_ROLE, 'true');
   Aspects.of(stack).add(new OnlyWhen(home, role));
@@ -340,7 +355,11 @@ export function synthesizeMember(
  * The `TemplateBody` string of the member template (compact JSON), or an error naming its size when
  * it is over {@link TEMPLATE_BODY_BYTES} or the template has synthesis errors.
  */
-export function memberTemplateBody(path: string, props: MemberTemplateProps): string {
+export function memberTemplateBody(
+  path: string,
+  props: MemberTemplateProps,
+  limit: number = TEMPLATE_BODY_BYTES,
+): string {
   const { template, errors } = synthesizeMember(props);
   if (errors.length > 0)
     throw new BreakGlassValidationError(
@@ -350,11 +369,11 @@ export function memberTemplateBody(path: string, props: MemberTemplateProps): st
     );
   const body = JSON.stringify(template);
   const size = Buffer.byteLength(body, 'utf8');
-  if (size > TEMPLATE_BODY_BYTES)
+  if (size > limit)
     throw new BreakGlassValidationError(
       path,
       'memberTemplate',
-      `the member template is ${size} bytes; a StackSet TemplateBody holds at most ${TEMPLATE_BODY_BYTES}: watch fewer permission sets or list fewer people in the trust policy`,
+      `the member template is ${size} bytes; a StackSet TemplateBody holds at most ${limit}: watch fewer permission sets or list fewer people in the trust policy`,
     );
   return body;
 }
