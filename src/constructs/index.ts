@@ -19,9 +19,11 @@ export {
 export { BreakGlassMonitoring, type BreakGlassMonitoringProps } from './monitoring.js';
 export { BreakGlassDoctorPolicy, type BreakGlassDoctorPolicyProps } from './doctor-policy.js';
 export {
+  addOrgDeployerPolicyStack,
   BreakGlassOrgDeployerPolicy,
   orgDeployerStatements,
   type BreakGlassOrgDeployerPolicyProps,
+  type OrgDeployerPolicyStackProps,
   type OrgDeployerStatement,
 } from './org-deployer-policy.js';
 // --- organization (StackSet of the member role, central rules in the security account) ---

@@ -1,4 +1,4 @@
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
@@ -276,4 +276,34 @@ export class BreakGlassOrgDeployerPolicy extends Construct {
   get managedPolicyArn(): string {
     return this.policy.managedPolicyArn;
   }
+}
+
+/** Where {@link addOrgDeployerPolicyStack} puts the policy. */
+export interface OrgDeployerPolicyStackProps extends BreakGlassOrgDeployerPolicyProps {
+  /** The account the Organization stack is deployed in (management or delegated administrator). */
+  readonly account: string;
+  /** The home Region (any Region works: IAM is global). */
+  readonly region: string;
+}
+
+/**
+ * Adds the stack `<stackName>-OrgDeployer` holding {@link BreakGlassOrgDeployerPolicy}, named
+ * `<stackName>-OrgDeployer`. It is a stack of its own on purpose: the policy is what CloudFormation
+ * deploys the Organization stack with, so it must not be in that stack (a role that can rewrite its
+ * own policy is not least privilege). An administrator deploys it once, before bootstrapping the
+ * account with `--cloudformation-execution-policies` naming it.
+ */
+export function addOrgDeployerPolicyStack(scope: Construct, props: OrgDeployerPolicyStackProps): Stack {
+  const stackName = props.stackName ?? 'BreakGlass';
+  const stack = new Stack(scope, `${stackName}-OrgDeployer`, {
+    env: { account: props.account, region: props.region },
+    description: 'Least-privilege policy for deploying the break-glass Organization stack (breakglass)',
+  });
+  const { account: _a, region: _r, ...policy } = props;
+  new BreakGlassOrgDeployerPolicy(stack, 'OrgDeployer', {
+    managedPolicyName: `${stackName}-OrgDeployer`,
+    ...policy,
+    stackName,
+  });
+  return stack;
 }

