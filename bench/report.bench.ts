@@ -2,6 +2,7 @@
  * Report throughput benchmark (not part of `npm test`).
  *
  *   node --import tsx bench/report.bench.ts [--size 2GB] [--seed 42] [--files-mb 4] [--full]
+ *     [--org-accounts 20] [--org-size 300MB] [--no-org | --org-only]
  *
  * 1. A seeded generator writes a realistic trail (S3 layout, gzipped CloudTrail log files, ≥ --size
  *    uncompressed) into bench/.data/ (gitignored), reused when already there: service roles assuming
@@ -12,6 +13,9 @@
  *    RSS from the child itself. By default the child takes the CLI's path without `--db` (the
  *    pre-filter fast path); `--full` ingests every record, as `--db FILE` does.
  * Prints throughput as a ratio to zcat (target ≥ 0.5) and peak RSS (target ≤ 512 MB).
+ * 4. The organization-trail case (unless --no-org): an org trail of --org-accounts accounts read whole,
+ *    then with --accounts naming the two accounts that hold the planted sessions; prints files read,
+ *    account folders skipped and the time as a ratio to the whole-trail run of the same bench.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -324,8 +328,79 @@ export function writeTrail(dir: string, size: number, seed: number, fileMb: numb
   return { dir, ...meta };
 }
 
+/**
+ * The organization-trail case: `accounts` accounts (the planted sessions' two among them) × the
+ * Regions × 3 days, each log file in its own account's folder (`AWSLogs/<org-id>/<account>/…`) and
+ * every planted record in the folder of the account that logged it, as CloudTrail delivers them. The
+ * bench reads it whole, then with `--accounts` naming the two accounts that hold the sessions.
+ */
+export function writeOrgTrail(
+  dir: string,
+  size: number,
+  seed: number,
+  accounts: number,
+  quiet = false,
+): Dataset {
+  const marker = join(dir, 'dataset.json');
+  if (existsSync(marker))
+    return { dir, ...(JSON.parse(readFileSync(marker, 'utf8')) as Omit<Dataset, 'dir'>) };
+  rmSync(dir, { recursive: true, force: true });
+  const g = gen(seed);
+  const ids = ['111111111111', '222222222222'];
+  while (ids.length < accounts) ids.push(String(100000000000 + ids.length * 7919).padStart(12, '0'));
+  const files: string[] = [];
+  let uncompressed = 0;
+  let compressed = 0;
+  let records = 0;
+  const start = Date.parse('2026-03-01T00:00:00Z');
+  const perFile = 2000;
+  const totalFiles = Math.max(ids.length * REGIONS.length, Math.ceil(size / (perFile * 1500)));
+  const write = (account: string, region: string, at: number, recs: Array<Record<string, unknown>>) => {
+    const d = new Date(at).toISOString();
+    const rel = `AWSLogs/o-benchorg01/${account}/CloudTrail/${region}/${d.slice(0, 10).replace(/-/g, '/')}/${account}_CloudTrail_${region}_${d.replace(/[-:]/g, '').slice(0, 13)}Z_${g.id().slice(0, 16)}.json.gz`;
+    const text = JSON.stringify({ Records: recs });
+    const gz = gzipSync(text, { level: 6 });
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), gz);
+    files.push(rel);
+    uncompressed += Buffer.byteLength(text);
+    compressed += gz.length;
+    records += recs.length;
+  };
+  for (let f = 0; f < totalFiles; f++) {
+    const account = ids[f % ids.length]!;
+    const region = REGIONS[Math.floor(f / ids.length) % REGIONS.length]!;
+    const fileStart = start + Math.floor((f / totalFiles) * 3 * 86400_000);
+    const recs: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < perFile; i++) {
+      const time = new Date(fileStart + Math.floor(g.rand() * 300_000)).toISOString().replace(/\.\d+Z$/, 'Z');
+      recs.push(noiseRecord(g, time, account, region));
+    }
+    write(account, region, fileStart + 300_000, recs);
+  }
+  for (let n = 1; n <= PLANTED_SESSIONS; n++) {
+    const t0 = start + Math.floor(((n - 0.5) / PLANTED_SESSIONS) * 3 * 86400_000);
+    const byFolder = new Map<string, Array<Record<string, unknown>>>();
+    for (const r of plantedSession(g, n, t0)) {
+      const k = `${String(r['recipientAccountId'])} ${String(r['awsRegion'])}`;
+      byFolder.set(k, [...(byFolder.get(k) ?? []), r]);
+    }
+    for (const [k, recs] of byFolder) {
+      const [account, region] = k.split(' ') as [string, string];
+      write(account, region, t0 + 300_000, recs);
+    }
+  }
+  if (!quiet)
+    process.stderr.write(
+      `generated organization trail: ${ids.length} accounts, ${(uncompressed / MB).toFixed(0)} MB, ${files.length} files\n`,
+    );
+  const meta = { files, uncompressed, compressed, records };
+  writeFileSync(marker, JSON.stringify(meta));
+  return { dir, ...meta };
+}
+
 /** Child mode: run the report in this process and print timings + peak RSS as JSON. */
-async function child(dir: string, out: string, full: boolean): Promise<void> {
+async function child(dir: string, out: string, full: boolean, accounts?: string[]): Promise<void> {
   const { TrailStore } = await import('../src/report/store.js');
   const { LocalTrailSource } = await import('../src/report/sources.js');
   const { ingestTrail, sessionsFrom } = await import('../src/report/build.js');
@@ -340,6 +415,7 @@ async function child(dir: string, out: string, full: boolean): Promise<void> {
     sourceName: dir,
     store,
     ...(full ? {} : { prefilter: principals }),
+    ...(accounts ? { accounts } : {}),
   });
   const t1 = performance.now();
   const sessions = await sessionsFrom({ records: store, principals });
@@ -368,6 +444,8 @@ async function child(dir: string, out: string, full: boolean): Promise<void> {
       actions: sessions.reduce((n, s) => n + s.counts.total, 0),
       candidates: ingested.fast?.candidates,
       rescanned: ingested.fast?.rescanned,
+      files: ingested.inputs.files,
+      accountFoldersSkipped: ingested.inputs.pruned?.folders.account ?? 0,
       maxRssMB: process.resourceUsage().maxRSS / 1024,
     }) + '\n',
   );
@@ -375,10 +453,16 @@ async function child(dir: string, out: string, full: boolean): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child')
-    return child(process.argv[3]!, process.argv[4]!, process.argv[5] === 'full');
+    return child(
+      process.argv[3]!,
+      process.argv[4]!,
+      process.argv[5] === 'full',
+      process.argv[6] ? process.argv[6].split(',') : undefined,
+    );
   const full = process.argv.includes('--full');
   const size = parseSize(arg('size', '2GB'));
   const seed = Number(arg('seed', '42'));
+  if (process.argv.includes('--org-only')) return orgCase(seed, full);
   const fileMb = Number(arg('files-mb', '4'));
   const ds = generate(size, seed, fileMb);
   const gzFiles = walk(join(ds.dir, 'AWSLogs'));
@@ -431,6 +515,72 @@ async function main(): Promise<void> {
     res.actions !== PLANTED_SESSIONS * 6 ||
     res.events !== ds.records
   )
+    process.exitCode = 1;
+  if (!process.argv.includes('--no-org')) orgCase(seed, full);
+}
+
+interface ChildResult {
+  totalS: number;
+  sessions: number;
+  chained: number;
+  actions: number;
+  files: number;
+  accountFoldersSkipped: number;
+  maxRssMB: number;
+}
+
+function runChild(dir: string, out: string, full: boolean, accounts?: string): ChildResult {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--child',
+      dir,
+      out,
+      full ? 'full' : 'fast',
+      ...(accounts ? [accounts] : []),
+    ],
+    { encoding: 'utf8', maxBuffer: 16 * MB },
+  );
+  if (r.status !== 0) throw new Error(`report child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+/**
+ * Organization trail, `--org-accounts` accounts (default 20): the whole trail (the baseline) against
+ * `--accounts` naming the two accounts the planted sessions live in, in the same run. Both must find
+ * every planted session; the scoped run must read only those accounts' files.
+ */
+function orgCase(seed: number, full: boolean): void {
+  const accounts = Number(arg('org-accounts', '20'));
+  const size = parseSize(arg('org-size', '300MB'));
+  const ds = writeOrgTrail(
+    join(here, '.data', `org-trail-${size}-${seed}-${accounts}`),
+    size,
+    seed,
+    accounts,
+  );
+  const out = join(here, '.data', 'report-out-org');
+  const all = runChild(ds.dir, out, full);
+  const scoped = runChild(ds.dir, out, full, '111111111111,222222222222');
+  const inScope = ds.files.filter((f) => /\/(111111111111|222222222222)\//.test(f)).length;
+  const row = (name: string, r: ChildResult) =>
+    `| ${name} | ${r.files} | ${r.accountFoldersSkipped} | ${r.sessions} / ${r.actions} | ${r.totalS.toFixed(2)} s | ${(r.totalS / all.totalS).toFixed(2)} | ${r.maxRssMB.toFixed(0)} MB |`;
+  process.stdout.write(
+    [
+      '',
+      `organization trail: ${accounts} accounts × ${REGIONS.length} Regions × 3 days, ${(ds.uncompressed / MB).toFixed(0)} MB uncompressed, ${ds.files.length} files (${inScope} in the two accounts)`,
+      '| run | files read | account folders skipped | sessions / actions | time | ratio to all accounts | peak RSS |',
+      '|---|---|---|---|---|---|---|',
+      row('all accounts', all),
+      row('--accounts 111111111111,222222222222', scoped),
+    ].join('\n') + '\n',
+  );
+  const ok = (r: ChildResult) =>
+    r.sessions === PLANTED_SESSIONS && r.chained === PLANTED_SESSIONS && r.actions === PLANTED_SESSIONS * 6;
+  if (!ok(all) || !ok(scoped) || scoped.files !== inScope || all.files !== ds.files.length)
     process.exitCode = 1;
 }
 
