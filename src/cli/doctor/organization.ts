@@ -10,7 +10,7 @@
  * - `stackset` (after deploy): every account of the targeted OUs (child OUs included) has a CURRENT
  *   stack instance in every Region of the instance group. The management account is left out: a
  *   service-managed StackSet never deploys to it
- *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html).
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-associate-stackset-with-org.html).
  *   An instance that is OUTDATED (its last operation failed or did not run) or INOPERABLE (deleted
  *   from the StackSet but its stack kept) is a problem, and so is an account with no instance
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_StackInstanceSummary.html).
