@@ -7,11 +7,12 @@
  * Ratios, not absolute times, are the figures to read: the machine may be shared.
  * Run: npm run build && node --import tsx bench/organization.bench.ts
  *        [--rounds K] [--accounts 1,10,50,200] [--shape organization|member-accounts] [--from dist|src]
- *        [--cpu-prof DIR]
+ *        [--cpu-prof DIR] [--cli]
+ * --cli also times `breakglass verify --config <generated> --json` as a whole process (wall, peak RSS).
  * --shape member-accounts measures the older path (one role stack per account and Region) for comparison.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfigShape, organizationBenchConfig } from './organization-config.js';
@@ -41,12 +42,17 @@ const roundsFor = (n: number) => (roundsFlag !== undefined ? Number(roundsFlag) 
 interface Measure {
   loadMs: number;
   synthMs: number;
+  expandMs: number;
   resolveMs: number;
   replayMs: number;
   validateMs: number;
+  outputMs: number;
+  outputBytes: number;
   stacks: number;
+  modelledStacks: number;
+  instances: number;
+  accounts: number;
   templates: number;
-  stackSetTemplates: number;
   roles: number;
   scenarios: number;
   scenarioGaps: number;
@@ -62,11 +68,39 @@ interface Row {
   total: number;
   peakMiB: number;
   processMs: number;
+  /** `breakglass verify --config … --json` as a whole process (--cli): wall ms, peak RSS MiB, exit code. */
+  cli?: { ms: number; peakMiB: number; exit: number };
 }
 
+const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'bg-org-bench-'));
 const child = join(import.meta.dirname, 'organization-child.ts');
-const verifyMs = (m: Measure) => m.resolveMs + m.replayMs + m.validateMs;
+/** verify: StackSets expanded, templates resolved, every way in replayed + the checks, the validator, the output. */
+const verifyMs = (m: Measure) => m.expandMs + m.resolveMs + m.replayMs + m.validateMs + m.outputMs;
+const withCli = process.argv.includes('--cli');
+
+/** The CLI itself, once: wall time and peak RSS through GNU time (`%e %M`: seconds, KiB). */
+function cliRun(file: string): { ms: number; peakMiB: number; exit: number } {
+  const stats = join(work, 'time.txt');
+  const bin =
+    from === 'src'
+      ? ['--import', 'tsx', join(root, 'src', 'cli', 'bin.ts')]
+      : [join(root, 'dist', 'cli', 'bin.js')];
+  const args = ['verify', '--config', file, '--json'];
+  const r = existsSync('/usr/bin/time')
+    ? spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', stats, process.execPath, ...bin, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      })
+    : undefined;
+  if (r === undefined) return { ms: NaN, peakMiB: NaN, exit: NaN };
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`breakglass ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  JSON.parse(r.stdout); // a whole result, not an error
+  const [sec, kib] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { ms: sec! * 1000, peakMiB: kib! / 1024, exit: r.status };
+}
 
 function measure(n: number): Row {
   const config = organizationBenchConfig({ accounts: n, shape });
@@ -79,7 +113,7 @@ function measure(n: number): Row {
       ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `org-${n}-${i}.cpuprofile`]
       : [];
     const r = spawnSync(process.execPath, [...prof, '--import', 'tsx', child, file, '--from', from], {
-      cwd: join(import.meta.dirname, '..'), // where tsx resolves
+      cwd: root, // where tsx resolves
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -103,6 +137,7 @@ function measure(n: number): Row {
     total: best.m.synthMs + verifyMs(best.m),
     peakMiB: Math.min(...runs.map((r) => r.m.maxRssKiB)) / 1024,
     processMs: Math.min(...runs.map((r) => r.processMs)),
+    ...(withCli ? { cli: cliRun(file) } : {}),
   };
 }
 
@@ -122,81 +157,122 @@ const label =
   shape === 'organization'
     ? 'one StackSet (member template × accounts × Regions)'
     : 'memberAccounts: one role stack per account (older path, for comparison)';
+
+function printTable(header: string[], body: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  console.log(line(header));
+  for (const row of body) console.log(line(row));
+}
+const verdict = (tr: number, mr: number) =>
+  tr <= TIME_TARGET && mr <= MEMORY_TARGET
+    ? 'yes'
+    : `no${tr > TIME_TARGET ? ' (time)' : ''}${mr > MEMORY_TARGET ? ' (memory)' : ''}`;
+
 console.log(
   `organization scale bench, ${label}; ${base.regions} Regions; best of ${[...new Set(sizes.map(roundsFor))].join('/')} per size, each in a fresh process; from ${from}/`,
 );
-const header = [
-  'accounts',
-  'stacks',
-  'instances',
-  'templates',
-  'synth s',
-  'verify s',
-  'total s',
-  'peak MiB',
-  'time ×1',
-  'memory ×1',
-  `target (≤ ${TIME_TARGET}× / ≤ ${MEMORY_TARGET}×)`,
-];
-const table = rows.map((r) => {
-  const tr = r.total / base.total;
-  const mr = r.peakMiB / base.peakMiB;
-  const met = tr <= TIME_TARGET && mr <= MEMORY_TARGET;
-  return [
-    String(r.accounts),
-    String(r.best.stacks),
-    shape === 'organization' ? String(r.accounts * r.regions) : '-',
-    String(r.best.templates),
-    s(r.best.synthMs),
-    s(verifyMs(r.best)),
-    s(r.total),
-    r.peakMiB.toFixed(0),
-    tr.toFixed(2),
-    mr.toFixed(2),
-    met ? 'yes' : `no${tr > TIME_TARGET ? ' (time)' : ''}${mr > MEMORY_TARGET ? ' (memory)' : ''}`,
-  ];
-});
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
-console.log(line(header));
-for (const row of table) console.log(line(row));
+printTable(
+  [
+    'accounts',
+    'stacks',
+    'instances',
+    'templates',
+    'synth s',
+    'verify s',
+    'total s',
+    'peak MiB',
+    'time ×1',
+    'memory ×1',
+    `target (≤ ${TIME_TARGET}× / ≤ ${MEMORY_TARGET}×)`,
+  ],
+  rows.map((r) => {
+    const tr = r.total / base.total;
+    const mr = r.peakMiB / base.peakMiB;
+    return [
+      String(r.accounts),
+      String(r.best.stacks),
+      shape === 'organization' ? String(r.best.instances) : '-',
+      String(r.best.templates),
+      s(r.best.synthMs),
+      s(verifyMs(r.best)),
+      s(r.total),
+      r.peakMiB.toFixed(0),
+      tr.toFixed(2),
+      mr.toFixed(2),
+      verdict(tr, mr),
+    ];
+  }),
+);
 console.log(
   '  stacks: in the cloud assembly; instances: StackSet stack instances (accounts × Regions); templates: distinct (stacks + StackSet member templates)',
 );
-console.log('  total = synth + verify, in the measuring process (Node start and module load apart, below)');
+console.log(
+  '  total = synth + verify in the measuring process, one after the other (Node start and module load apart, below); peak = maxRSS of that process',
+);
 
 console.log('where the time goes (ms), same runs:');
-const phaseHeader = [
-  'accounts',
-  'node+load',
-  'synth',
-  'resolve',
-  'replay+checks',
-  'cfn validate',
-  'scenarios',
-  'checks',
-  'gaps',
-  'process s',
-];
-const phaseRows = rows.map((r) => [
-  String(r.accounts),
-  String(Math.round(r.processMs - r.total)),
-  String(Math.round(r.best.synthMs)),
-  String(Math.round(r.best.resolveMs)),
-  String(Math.round(r.best.replayMs)),
-  String(Math.round(r.best.validateMs)),
-  String(r.best.scenarios),
-  String(r.best.checks),
-  String(r.best.scenarioGaps + r.best.checkGaps + r.best.cfnErrors),
-  s(r.processMs),
-]);
-const pw = phaseHeader.map((h, i) => Math.max(h.length, ...phaseRows.map((row) => row[i]!.length)));
-console.log('  ' + phaseHeader.map((h, i) => h.padStart(pw[i]!)).join('  '));
-for (const row of phaseRows) console.log('  ' + row.map((c, i) => c.padStart(pw[i]!)).join('  '));
+printTable(
+  [
+    'accounts',
+    'node+load',
+    'synth',
+    'expand',
+    'resolve',
+    'replay+checks',
+    'cfn validate',
+    'output',
+    'modelled',
+    'scenarios',
+    'checks',
+    'gaps',
+    'time ×1 w/o validator',
+  ],
+  rows.map((r) => {
+    const rest = (x: Row) => x.total - x.best.validateMs;
+    return [
+      String(r.accounts),
+      String(Math.round(r.processMs - r.total)),
+      String(Math.round(r.best.synthMs)),
+      String(Math.round(r.best.expandMs)),
+      String(Math.round(r.best.resolveMs)),
+      String(Math.round(r.best.replayMs)),
+      String(Math.round(r.best.validateMs)),
+      String(Math.round(r.best.outputMs)),
+      String(r.best.modelledStacks),
+      String(r.best.scenarios),
+      String(r.best.checks),
+      String(r.best.scenarioGaps + r.best.checkGaps + r.best.cfnErrors),
+      (rest(r) / rest(base)).toFixed(2),
+    ];
+  }),
+);
+console.log(
+  "  expand: StackSets → member stacks (one representative account per distinct template); output: the per-account view and the --json text; modelled: stacks resolved and replayed; cfn validate: CloudFormation's validator (engine + every modelled template; verify runs it on a worker thread meanwhile)",
+);
 const last = rows[rows.length - 1]!;
 if (last !== base) {
   const per = (x: number, y: number) => ((x - y) / (last.accounts - base.accounts)).toFixed(1);
   console.log(
-    `  each account more: +${per(last.total, base.total)} ms (synth +${per(last.best.synthMs, base.best.synthMs)}, verify +${per(verifyMs(last.best), verifyMs(base.best))}), +${per(last.peakMiB, base.peakMiB)} MiB`,
+    `  each account more: +${per(last.total, base.total)} ms (synth +${per(last.best.synthMs, base.best.synthMs)}, replay+checks +${per(last.best.replayMs, base.best.replayMs)}, expand+output +${per(last.best.expandMs + last.best.outputMs, base.best.expandMs + base.best.outputMs)}), +${per(last.peakMiB, base.peakMiB)} MiB`,
+  );
+}
+if (withCli) {
+  const b = base.cli!;
+  console.log('breakglass verify --config <generated> --json, whole process (one run per size):');
+  printTable(
+    ['accounts', 'wall s', 'peak MiB', 'time ×1', 'memory ×1', 'exit', 'target'],
+    rows.map((r) => {
+      const c = r.cli!;
+      return [
+        String(r.accounts),
+        s(c.ms),
+        c.peakMiB.toFixed(0),
+        (c.ms / b.ms).toFixed(2),
+        (c.peakMiB / b.peakMiB).toFixed(2),
+        String(c.exit),
+        verdict(c.ms / b.ms, c.peakMiB / b.peakMiB),
+      ];
+    }),
   );
 }
