@@ -9,13 +9,14 @@ import { z } from 'zod';
 import { GLOBAL_EVENTS_REGION, isKnownRegion, unknownRegionMessage } from '../engines/regions.js';
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit account id such as '111122223333'");
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
-    error: "must be a Region code such as 'eu-west-1' (list each Region; '*' is not allowed here)",
-    abort: true,
-  })
-  .refine(isKnownRegion, { error: (iss) => unknownRegionMessage(String(iss.input)) });
+const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** One refinement (not an aborting regex), so that the cross-field rules still run on a bad Region. */
+const region = z.string().refine((r) => REGION_CODE.test(r) && isKnownRegion(r), {
+  error: (iss) =>
+    REGION_CODE.test(String(iss.input))
+      ? unknownRegionMessage(String(iss.input))
+      : "must be a Region code such as 'eu-west-1' (list each Region; '*' is not allowed here)",
+});
 
 /** Organizations ids (Organizations API reference: Organization.Id, OrganizationalUnit.Id, Root.Id). */
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
