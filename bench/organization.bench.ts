@@ -59,6 +59,7 @@ interface Measure {
   checks: number;
   checkGaps: number;
   cfnErrors: number;
+  cpuMs: number;
   maxRssKiB: number;
 }
 interface Row {
@@ -226,6 +227,8 @@ printTable(
     'scenarios',
     'checks',
     'gaps',
+    'cpu s',
+    'cpu ×1',
     'time ×1 w/o validator',
   ],
   rows.map((r) => {
@@ -243,12 +246,14 @@ printTable(
       String(r.best.scenarios),
       String(r.best.checks),
       String(r.best.scenarioGaps + r.best.checkGaps + r.best.cfnErrors),
+      s(r.best.cpuMs),
+      (r.best.cpuMs / base.best.cpuMs).toFixed(2),
       (rest(r) / rest(base)).toFixed(2),
     ];
   }),
 );
 console.log(
-  "  expand: StackSets → member stacks (one representative account per distinct template); output: the per-account view and the --json text; modelled: stacks resolved and replayed; cfn validate: CloudFormation's validator (engine + every modelled template; verify runs it on a worker thread meanwhile)",
+  "  cpu: CPU time of synth + verify (user + system, all threads: moves less than wall time on a shared machine); expand: StackSets → member stacks (one representative account per distinct template); output: the per-account view and the --json text; modelled: stacks resolved and replayed; cfn validate: CloudFormation's validator (engine + every modelled template; verify runs it on a worker thread meanwhile)",
 );
 const last = rows[rows.length - 1]!;
 if (last !== base) {
