@@ -148,6 +148,23 @@ describe('verify on the example organization', () => {
   });
 });
 
+describe('a StackSet on the root (the security account is a member too)', () => {
+  it('picks a representative that hosts nothing else, and wires the security account to its own bus', () => {
+    const f = orgFixture();
+    f.stackSet['StackInstancesGroup'] = [
+      { DeploymentTargets: { OrganizationalUnitIds: ['r-ab12'] }, Regions: [...REGIONS] },
+    ];
+    const { plan, result } = verifyOrg(f);
+    expect(plan.templates.map((t) => t.representative)).toEqual([A]);
+    expect(new Set(plan.stackSets[0]?.instances.map((i) => i.account))).toEqual(
+      new Set(['222222222222', A, B]),
+    );
+    expect(result.summary.gaps).toBe(0);
+    expect(failing(result)).toEqual([]);
+    expect(orgChecks(result).filter((c) => c.account === '222222222222').length).toBe(REGIONS.length * 3);
+  });
+});
+
 describe('the organization trail', () => {
   it('counts for the member accounts: no "no CloudTrail trail" warning when the management account has one', () => {
     const without = verifyOrg().result.warnings.join('\n');

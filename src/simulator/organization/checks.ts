@@ -137,7 +137,8 @@ function busPolicyProblem(
           ...(orgId !== undefined ? { 'aws:PrincipalOrgID': orgId } : {}),
         },
       }).decision;
-  if (decision === 'Allow') return undefined;
+  // In the bus's own account the forwarder's role policy is enough; only an explicit Deny stops it.
+  if (decision === 'Allow' || (account === f.dest.account && decision !== 'ExplicitDeny')) return undefined;
   return `the policy of ${f.dest.arn} does not let account ${account} put events (${decision}${orgId ? `, with aws:PrincipalOrgID ${orgId}` : ', the account is in no known organization'}): its forwarder ${f.rule.name} delivers nothing (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html)`;
 }
 
@@ -200,18 +201,20 @@ function templateChecks(context: CheckContext, org: OrganizationPlan, t: number)
     if (admitted || plan.regions.includes(region)) expected.push(region);
   }
 
-  // The member template must not name member accounts: each instance would differ from the representative.
-  const literal = [...new Set(plan.text.match(/(?<!\d)\d{12}(?!\d)/g) ?? [])].filter((a) =>
-    accounts.includes(a),
-  );
-  if (literal.length > 0)
+  // The member template must not name the representative's account: what resolves to the right value
+  // there (its own id) is the wrong one in every other account. (Other ids, e.g. the security account's
+  // central bus, are the same for every instance.)
+  const literal = /(?<!\d)\d{12}(?!\d)/.test(plan.text)
+    ? [...new Set(plan.text.match(/(?<!\d)\d{12}(?!\d)/g))].filter((a) => a === rep)
+    : [];
+  if (literal.length > 0 && accounts.length > 1)
     out.push(
       check(
         rep,
         'member template',
         expected[0] ?? 'global',
         [
-          `the member template names member account(s) ${literal.join(', ')} literally: every instance gets the same value, so what is checked on ${rep} does not hold for the others; use \${AWS::AccountId}`,
+          `the member template names account ${rep} literally: every instance gets that value, so what is checked on ${rep} does not hold for the other accounts; use \${AWS::AccountId}`,
         ],
         '',
       ),

@@ -49,16 +49,21 @@ export function expandOrganization(
     warnings.push(
       `organization ${org.id} (${org.source}): the templates hold no AWS::CloudFormation::StackSet, so no member account is verified`,
     );
+  const hosting = new Set(stacks.map((s) => s.account));
   const members: StackInput[] = [];
   const templates: TemplatePlan[] = texts.map((text, t) => {
     const mine = plans.filter((p) => p.template === t);
     const all = mine.flatMap((p) => p.instances);
     const regions = [...new Set(all.map((i) => i.region))].sort();
-    // The representative: the account with instances in the most Regions, lowest id first.
+    // The representative: an account with nothing else deployed (not the security or management
+    // account, whose own stacks would mix in), with instances in the most Regions, lowest id first.
     const count = new Map<string, number>();
     for (const i of all) count.set(i.account, (count.get(i.account) ?? 0) + 1);
     const representative =
-      [...count.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
+      [...count.entries()].sort(
+        (a, b) =>
+          Number(hosting.has(a[0])) - Number(hosting.has(b[0])) || b[1] - a[1] || a[0].localeCompare(b[0]),
+      )[0]?.[0] ?? '';
     const stackNames: string[] = [];
     const modelled = new Set<string>();
     for (const p of mine) {

@@ -76,10 +76,18 @@ export function readStackSets(stacks: readonly StackInput[]): {
         );
         continue;
       }
+      if (Array.isArray(p['Parameters']) && p['Parameters'].length > 0)
+        warnings.push(
+          `${where}: its Parameters are not applied to the member template offline; the template's defaults are used`,
+        );
       const groups: InstancesGroup[] = [];
       for (const g of Array.isArray(p['StackInstancesGroup']) ? p['StackInstancesGroup'] : []) {
         if (!isObject(g)) continue;
         const t = isObject(g['DeploymentTargets']) ? g['DeploymentTargets'] : {};
+        if (t['AccountsUrl'] !== undefined)
+          warnings.push(
+            `${where}: DeploymentTargets.AccountsUrl (an account list in S3) cannot be read offline; list the accounts in Accounts instead`,
+          );
         const filter = str(t['AccountFilterType']);
         groups.push({
           organizationalUnitIds: strings(t['OrganizationalUnitIds']),
