@@ -13,6 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { TrustedAccountUsers } from '../constructs/break-glass-role.js';
 import { BreakGlassDoctorPolicy } from '../constructs/doctor-policy.js';
 import { BreakGlassOrganization, BreakGlassOrganizationCentral } from '../constructs/organization.js';
+import { BreakGlassPermissionSet } from '../constructs/permission-set.js';
 import { addOrgTrail } from '../constructs/private/org-trail.js';
 import { toAlertingOptions } from './alerting-schema.js';
 import { deploymentAccount, organizationRegions, type OrganizationConfig } from './organization-schema.js';
@@ -117,7 +118,27 @@ export function addOrganization(
     wrap('organization.orgTrail', () =>
       addOrgTrail(organization, { organizationId: org.id, managementAccount: org.managementAccount }),
     );
-  // HOOK (Identity Center permission set): when `ps` is set, create the permission set and its
-  // account assignments here (BreakGlassPermissionSet in src/constructs/permission-set.ts).
+  if (ps !== undefined) {
+    // Identity Center is managed from the management (or delegated-admin) account, in the instance's Region.
+    const host =
+      ps.region === undefined || ps.region === config.region
+        ? organization
+        : new Stack(app, `${stackName}-IdentityCenter`, {
+            env: { account: deploymentAccount(org), region: ps.region },
+            description: 'Break-glass IAM Identity Center permission set and assignments (breakglass)',
+          });
+    wrap(
+      'organization.permissionSet',
+      () =>
+        new BreakGlassPermissionSet(host, 'PermissionSet', {
+          permissionSetName: ps.name,
+          instanceArn: ps.instanceArn,
+          groupId: ps.groupId,
+          accounts: ps.accounts ?? (org.accounts ?? []).map((a) => a.id),
+          sessionDuration: ps.sessionDuration === undefined ? undefined : Duration.parse(ps.sessionDuration),
+          managedPolicies: ps.managedPolicies,
+        }),
+    );
+  }
   return { central, organization, centralConstruct, organizationConstruct };
 }

@@ -15,11 +15,16 @@ import { isCloudTrailRecord, toEventBridgeEvent } from '../../src/engines/cloudt
 import {
   type InputEvent,
   type SimulatedEvent,
+  type StackInput,
   type SystemModel,
   buildModel,
   simulateEvents,
 } from '../../src/simulator/index.js';
-import { expandOrganization, orgMapFromConfig } from '../../src/simulator/organization/index.js';
+import {
+  expandOrganization,
+  orgMapFromConfig,
+  readStackSets,
+} from '../../src/simulator/organization/index.js';
 import {
   MEMBER,
   ROLE_ARN,
@@ -34,8 +39,9 @@ const EXAMPLE = resolve(import.meta.dirname, '../../examples/organization.config
 const SECURITY = '222222222222';
 
 let model: SystemModel;
+let stacks: StackInput[];
 beforeAll(() => {
-  const stacks = stacksFromConfig(EXAMPLE, { cdkValidation: false });
+  stacks = stacksFromConfig(EXAMPLE, { cdkValidation: false });
   const expanded = expandOrganization(stacks, orgMapFromConfig(loadConfigFile(EXAMPLE), EXAMPLE));
   expect(expanded.stacks.some((s) => s.account === MEMBER)).toBe(true);
   model = buildModel(expanded.stacks);
@@ -64,6 +70,25 @@ function deniedRecord(roleArn: string): Json {
 function central(e: SimulatedEvent) {
   return e.deliveries.filter((d) => d.account === SECURITY && d.via.length >= 2);
 }
+
+describe('the example organization', () => {
+  it('creates the permission set and assigns it in both member accounts, in the Organization stack', () => {
+    const org = stacks.find((s) => s.stackName === 'BreakGlass-Organization');
+    const resources = Object.values((org?.template as { Resources: Record<string, Json> }).Resources);
+    const ps = resources.filter((r) => r['Type'] === 'AWS::SSO::PermissionSet');
+    expect(ps.map((r) => (r['Properties'] as Json)['Name'])).toEqual(['devops-break-glass']);
+    const assignments = readStackSets(stacks).assignments;
+    expect(assignments.map((a) => `${a.stackName} ${a.account}`).sort()).toEqual([
+      'BreakGlass-Organization 333333333333',
+      'BreakGlass-Organization 444444444444',
+    ]);
+    // The resolver knows the permission set's ARN form.
+    for (const a of assignments)
+      expect(a.permissionSetArn).toMatch(
+        /^arn:aws:sso:::permissionSet\/ssoins-1234567890abcdef\/ps-[0-9a-z]{16}$/,
+      );
+  });
+});
 
 describe('permission-set records through the example organization', () => {
   it('alerts on the real AssumeRoleWithSAML rewritten to the permission set, by email, forwarded from the member', () => {

@@ -35,6 +35,7 @@ import { Unresolved, isUnresolved } from './unresolved.js';
  * | AWS::StepFunctions::StateMachine       | state machine ARN          | Arn, Name                              |
  * | AWS::Kinesis::Stream                   | stream name                | Arn                                    |
  * | AWS::Chatbot::SlackChannelConfiguration| configuration ARN          | Arn                                    |
+ * | AWS::SSO::PermissionSet                | (not modelled)             | PermissionSetArn                       |
  * | *::…Policy, Lambda::Permission, …      | generated id               | —                                      |
  *
  * Anything IAM or the service generates (role ids, KMS key ids, connection uuids, secret suffixes)
@@ -435,6 +436,23 @@ export const RESOURCE_TYPES: Readonly<Record<string, TypeSpec>> = {
     identity: (p) => {
       const a = arn(p, 'chatbot', '', p.env.account, 'chat-configuration/slack-channel/', p.name);
       return { ref: a, arn: a, attributes: { Arn: a } };
+    },
+  },
+  'AWS::SSO::PermissionSet': {
+    doc: doc('sso-permissionset'),
+    // GetAtt PermissionSetArn: arn:<partition>:sso:::permissionSet/<instance id>/ps-<16 characters>.
+    identity: (p) => {
+      const instance = lastSegment(p.prop('InstanceArn'), ':instance/');
+      const a = join(
+        `arn:${p.env.partition}:sso:::permissionSet/`,
+        instance,
+        `/ps-${stableAlnum(p.seed, 16).toLowerCase()}`,
+      );
+      const ref = new Unresolved(
+        'the Ref of a permission set is not modelled; use GetAtt PermissionSetArn',
+        p.path,
+      );
+      return { ref, arn: a, attributes: { PermissionSetArn: a } };
     },
   },
   'AWS::CDK::Metadata': {
