@@ -1,14 +1,17 @@
 /**
- * The README's "Cost per member account" counts the member template's billable resources per StackSet
+ * The example organization, synthesized once. The README's "Cost per member account" counts the member template's billable resources per StackSet
  * Region (rules, alarms, queues) from the example organization as synthesized, and its prices follow
  * from them: a change to the member template that adds an alarm fails here until the README says so.
- * The same synthesis shows the organization trail in the Organization stack of the management account.
+ * The same synthesis shows the organization trail in the Organization stack of the management account,
+ * and the StackSet doctor's organization checks read from it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildInventory } from '../../src/cli/doctor/inventory.js';
+import { plannedStackSets } from '../../src/cli/doctor/organization.js';
 import { loadConfigFile, synthesizeConfig } from '../../src/config/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -69,5 +72,34 @@ describe('README: cost per member account (example organization)', () => {
     );
     expect(trails).toHaveLength(1);
     expect(trails[0]?.Properties).toMatchObject({ IsOrganizationTrail: true, IsMultiRegionTrail: true });
+  });
+
+  it('doctor reads the StackSet the organization checks need: name, CallAs, OUs and Regions', () => {
+    const s = organizationStack();
+    const inventory = buildInventory([
+      {
+        stackName: s.stackName,
+        account: s.environment.account,
+        region: s.environment.region,
+        template: s.template as unknown,
+        dependencies: [],
+      } as never,
+    ]);
+    expect(plannedStackSets(inventory.stacks)).toEqual([
+      {
+        stackName: 'BreakGlass-Organization',
+        region: 'eu-west-1',
+        name: 'BreakGlass-Member',
+        callAs: 'SELF',
+        groups: [
+          {
+            ous: ['ou-ab12-11111111'],
+            accounts: [],
+            filter: 'NONE',
+            regions: ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2'],
+          },
+        ],
+      },
+    ]);
   });
 });
