@@ -69,7 +69,8 @@ export function organizationBenchConfig(opts: OrgBenchOptions): Record<string, u
     usernames: ['breakglass-1', 'breakglass-2'],
     loginAlertEmails: ['security@example.com'],
     createTrail: true,
-    regions,
+    // As in the example: the users' own sessions work, and are watched, in every Region.
+    regions: ['*'],
   };
   if ((opts.shape ?? 'organization') === 'member-accounts') {
     return {
