@@ -20,6 +20,14 @@ export {
   type TrailObject,
   type LocalCopy,
 } from './sources.js';
+export {
+  partsOfKey,
+  type KeyParts,
+  type TrailLayout,
+  type TrailScope,
+  type PruneCounts,
+  type PruneReason,
+} from './layout.js';
 export { collectSessionRecords, type CallSelector, type SessionRecordSource } from './plan.js';
 export { AthenaTrail, athenaDdl, type AthenaPort, type AthenaOptions, type DdlOptions } from './athena.js';
 export { renderHtml } from './render-html.js';

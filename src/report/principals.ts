@@ -22,15 +22,18 @@ function strings(v: unknown): string[] {
 
 /**
  * Principals of a break-glass config (src/config schema): the role `role.roleName` (or the existing
- * `role.role`) in `account` and every `memberAccounts`, `users.assumableRoles`, and the IAM users of
+ * `role.role`) in `account` and every `memberAccounts` — or, with `organization:`, by bare name in
+ * every account —, `users.assumableRoles`, and the IAM users of
  * `users.usernames` in `users.account`. `role.usernames` are the people allowed to assume the role,
  * not break-glass principals: their sessions are found through the role.
  */
 export function principalsOfConfig(config: unknown): SessionPrincipals {
   const c = rec(config) ?? {};
-  const accounts = [c['account'], ...strings(c['memberAccounts'])].filter(
-    (a): a is string => typeof a === 'string',
-  );
+  // With `organization:` the role is the member role a StackSet puts in every account of its targets,
+  // accounts added later included: its bare name, which matches in every account.
+  const accounts = rec(c['organization'])
+    ? []
+    : [c['account'], ...strings(c['memberAccounts'])].filter((a): a is string => typeof a === 'string');
   const roles = new Set<string>();
   const users = new Set<string>();
   const role = rec(c['role']);

@@ -61,6 +61,20 @@ describe('breakglass report --accounts / --regions on an organization trail', ()
     expect(md).toContain('- Not read (filters): 1 account folder, 1 Region folder, 1 range of day folders');
   });
 
+  it('--config with an organization finds the member role sessions of every account', async () => {
+    const io = captureIO();
+    const out = join(work, 'config');
+    const config = join(import.meta.dirname, '..', '..', 'examples', 'organization.config.yaml');
+    expect(
+      await runCli(['report', '--config', config, '--trail', root, '--out', out, '--format', 'json'], io),
+    ).toBe(1);
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportJson;
+    expect(new Set(json.sessions.flatMap((s) => s.accounts))).toEqual(
+      new Set(['333333333333', '444444444444']),
+    );
+    expect(json.sessions).toHaveLength(9);
+  });
+
   it('always reads us-east-1 with --regions, where the global service events are, and says so', async () => {
     const r = await report(['--trail', root, '--regions', 'eu-west-1', '--format', 'json'], 'regions');
     expect(r.io.stderr).toContain(
