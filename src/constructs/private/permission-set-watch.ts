@@ -4,6 +4,7 @@ import {
   ssoRoleArnWildcards,
   ssoSessionArnWildcard,
 } from '../../engines/identity-center.js';
+import { BreakGlassError } from '../../engines/errors.js';
 import { API_CALL, CONSOLE_SIGN_IN } from './alert-ways.js';
 import type { MemberWatch } from './member-watch.js';
 
@@ -37,7 +38,7 @@ import type { MemberWatch } from './member-watch.js';
  */
 export function permissionSetWatch(name: string): MemberWatch[] {
   if (!PERMISSION_SET_NAME.test(name)) {
-    throw new Error(
+    throw new BreakGlassError(
       `permissionSet.name: '${name}' is not a permission-set name; use 1-32 of letters, digits and + = , . @ _ -`,
     );
   }
