@@ -14,7 +14,7 @@ import type { TrustedAccountUsers } from '../constructs/break-glass-role.js';
 import { BreakGlassDoctorPolicy } from '../constructs/doctor-policy.js';
 import { BreakGlassOrganization, BreakGlassOrganizationCentral } from '../constructs/organization.js';
 import { BreakGlassPermissionSet } from '../constructs/permission-set.js';
-import { addOrgTrail } from '../constructs/private/org-trail.js';
+import { addOrgTrail } from '../constructs/org-trail.js';
 import { toAlertingOptions } from './alerting-schema.js';
 import { deploymentAccount, organizationRegions, type OrganizationConfig } from './organization-schema.js';
 import type { BreakGlassConfig, RoleConfig } from './schema.js';

@@ -18,6 +18,7 @@ export {
 } from './scp-guard.js';
 export { BreakGlassMonitoring, type BreakGlassMonitoringProps } from './monitoring.js';
 export { BreakGlassDoctorPolicy, type BreakGlassDoctorPolicyProps } from './doctor-policy.js';
+export { addOrgTrail, BreakGlassOrgTrail, type BreakGlassOrgTrailProps } from './org-trail.js';
 export {
   addOrgDeployerPolicyStack,
   BreakGlassOrgDeployerPolicy,

@@ -8,13 +8,13 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { addOrgTrail, type OrgTrailProps } from '../../src/constructs/private/org-trail.js';
+import { addOrgTrail, type BreakGlassOrgTrailProps } from '../../src/constructs/org-trail.js';
 import { validateTemplates } from '../../src/simulator/cfn-validate.js';
 
 const ORG = 'o-a1b2c3d4e5';
 const MANAGEMENT = '111111111111';
 
-function synth(props: Partial<OrgTrailProps> = {}, account = MANAGEMENT) {
+function synth(props: Partial<BreakGlassOrgTrailProps> = {}, account = MANAGEMENT) {
   const app = new App();
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new Stack(app, 'BreakGlass-Organization', { env: { account, region: 'eu-west-1' } });

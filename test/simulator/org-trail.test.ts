@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { addOrgTrail } from '../../src/constructs/private/org-trail.js';
+import { addOrgTrail } from '../../src/constructs/org-trail.js';
 import type { CloudTrailRecord } from '../../src/engines/cloudtrail/index.js';
 import { buildModel } from '../../src/simulator/index.js';
 import { trailVerdict, type TrailModel } from '../../src/simulator/trails.js';

@@ -26,10 +26,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { BreakGlassValidationError } from '../errors.js';
+import { BreakGlassValidationError } from './errors.js';
 
-/** What {@link addOrgTrail} needs. */
-export interface OrgTrailProps {
+/** Properties of {@link BreakGlassOrgTrail}. */
+export interface BreakGlassOrgTrailProps {
   /** The organization id (`o-…`). */
   readonly organizationId: string;
   /**
@@ -44,23 +44,25 @@ export interface OrgTrailProps {
   readonly trailName?: string;
 }
 
-/** What {@link addOrgTrail} created. */
-export interface OrgTrail {
-  readonly trail: cloudtrail.CfnTrail;
-  readonly bucket: s3.Bucket;
-  readonly key: kms.Key;
-  /** The trail's ARN (in the management account), as the policies name it. */
-  readonly trailArn: string;
-}
-
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const ACCOUNT = /^\d{12}$/;
 const TRAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
 
-class OrgTrailConstruct extends Construct {
-  readonly result: OrgTrail;
+/**
+ * An organization trail (see the module comment): create it in the stack of the management account or
+ * of a CloudTrail delegated administrator.
+ */
+export class BreakGlassOrgTrail extends Construct {
+  /** The trail. */
+  readonly trail: cloudtrail.CfnTrail;
+  /** The bucket the trail delivers to (retained when the stack is deleted). */
+  readonly bucket: s3.Bucket;
+  /** The key the log files are encrypted with (retained when the stack is deleted). */
+  readonly key: kms.Key;
+  /** The trail's ARN (in the management account), as the bucket and key policies name it. */
+  readonly trailArn: string;
 
-  constructor(scope: Construct, id: string, props: OrgTrailProps) {
+  constructor(scope: Construct, id: string, props: BreakGlassOrgTrailProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const path = this.node.path;
@@ -174,7 +176,10 @@ class OrgTrailConstruct extends Construct {
     });
     if (bucket.policy) trail.node.addDependency(bucket.policy);
     trail.node.addDependency(key);
-    this.result = { trail, bucket, key, trailArn };
+    this.trail = trail;
+    this.bucket = bucket;
+    this.key = key;
+    this.trailArn = trailArn;
   }
 }
 
@@ -182,6 +187,6 @@ class OrgTrailConstruct extends Construct {
  * Adds the organization trail to `scope` (the stack deployed in the management account or a
  * CloudTrail delegated administrator) under the id `OrgTrail`.
  */
-export function addOrgTrail(scope: Construct, props: OrgTrailProps): OrgTrail {
-  return new OrgTrailConstruct(scope, 'OrgTrail', props).result;
+export function addOrgTrail(scope: Construct, props: BreakGlassOrgTrailProps): BreakGlassOrgTrail {
+  return new BreakGlassOrgTrail(scope, 'OrgTrail', props);
 }
