@@ -1,4 +1,4 @@
-import { App, Duration, Stack, Tags } from 'aws-cdk-lib';
+import { App, Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import {
@@ -156,7 +156,7 @@ export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App
       description: 'Break-glass IAM users (no credentials in code) with sign-in alerts (breakglass)',
     });
     const { account: _a, region: _r, stackName: _s, usernames, assumableRoles, ...alertingFields } = users;
-    asConfig(
+    const user = asConfig(
       source,
       'users',
       () =>
@@ -173,6 +173,12 @@ export function buildApp(config: BreakGlassConfig, opts: BuildOptions = {}): App
           ],
         }),
     );
+    if (config.organization && config.role?.roleName)
+      Validations.of(user).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${config.role.roleName}]`,
+        reason:
+          'The break-glass users may assume the member role of every account of the organization: the account is a wildcard so that accounts joining later are covered; each member role trusts only these users (MFA) and alerts every use',
+      });
     // One doctor policy per account: the role stacks have it already where the users live with a role.
     const roleAccounts = config.organization
       ? [config.account]
