@@ -112,6 +112,7 @@ export {
   type BreakGlassOrganizationCentralProps,
   type BreakGlassOrganizationBuses,
 } from './constructs/index.js';
+export { BreakGlassPermissionSet, type BreakGlassPermissionSetProps } from './constructs/index.js';
 
 // --- config ---
 // The config-file API (loadConfigFile, parseConfig, buildApp, synthesizeConfig, configJsonSchema,

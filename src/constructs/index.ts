@@ -35,6 +35,7 @@ export {
   type BreakGlassOrganizationCentralProps,
   type BreakGlassOrganizationBuses,
 } from './organization.js';
+export { BreakGlassPermissionSet, type BreakGlassPermissionSetProps } from './permission-set.js';
 // --- alerting (login alerts, action logging, channels, regional forwarding) ---
 export { BreakGlassLoginAlert, type BreakGlassLoginAlertProps } from './login-alert.js';
 export { BreakGlassLogActions, type BreakGlassLogActionsProps } from './log-actions.js';
