@@ -25,11 +25,15 @@ interface Forwarder {
   readonly dest: BusModel;
 }
 
-/** A way-in event of the representative that a central rule matched, with the rules it matched. */
+/**
+ * A way-in event of the representative that rules of a central bus matched, with those rules; `text`: the
+ * event as JSON, only the fields the bus's patterns look at.
+ */
 interface Forwarded {
   readonly wayIn: string;
+  readonly busArn: string;
   readonly text: string;
-  readonly matched: ReadonlyMap<string, ReadonlySet<number>>;
+  readonly matched: ReadonlySet<number>;
 }
 
 /** What is worked out once per (template, Region) and reused for every account. */
@@ -49,6 +53,17 @@ function ruleSetOf(bus: BusModel): { rules: RuleModel[]; set: CompiledRuleSet } 
   return entry;
 }
 
+/** Does the bus policy use `aws:SourceArn` (then each forwarding rule is its own question)? */
+const sourceArnPolicies = new WeakMap<BusModel, boolean>();
+function mentionsSourceArn(bus: BusModel): boolean {
+  let v = sourceArnPolicies.get(bus);
+  if (v === undefined) {
+    v = JSON.stringify(bus.policyStatements).toLowerCase().includes('aws:sourcearn');
+    sourceArnPolicies.set(bus, v);
+  }
+  return v;
+}
+
 /** A bus's resource policy, parsed once (null: none, or one the evaluator cannot read — it denies). */
 const busPolicies = new WeakMap<BusModel, PolicyDocument | null>();
 function busPolicyOf(bus: BusModel): PolicyDocument | null {
@@ -66,6 +81,53 @@ function busPolicyOf(bus: BusModel): PolicyDocument | null {
     busPolicies.set(bus, doc);
   }
   return doc;
+}
+
+/** The field paths a bus's rule patterns look at, as a tree (`true`: the whole value). */
+type PathTree = { [key: string]: PathTree | true };
+const pathTrees = new WeakMap<BusModel, PathTree>();
+function pathTreeOf(bus: BusModel): PathTree {
+  let tree = pathTrees.get(bus);
+  if (!tree) {
+    const root: PathTree = {};
+    const add = (node: PathTree, pattern: unknown): void => {
+      if (typeof pattern !== 'object' || pattern === null || Array.isArray(pattern)) return;
+      for (const [key, value] of Object.entries(pattern)) {
+        if (key === '$or' && Array.isArray(value)) {
+          for (const alt of value) add(node, alt);
+          continue;
+        }
+        const leaf = typeof value !== 'object' || value === null || Array.isArray(value);
+        const existing = node[key];
+        if (leaf || existing === true) node[key] = true;
+        else add(existing ?? (node[key] = {}), value);
+      }
+    };
+    for (const { rules } of [ruleSetOf(bus)])
+      for (const r of rules) {
+        const src = r.pattern?.source;
+        add(root, typeof src === 'string' ? (JSON.parse(src) as unknown) : src);
+      }
+    tree = root;
+    pathTrees.set(bus, tree);
+  }
+  return tree;
+}
+
+/**
+ * The part of `value` a pattern with these paths can see (arrays are projected element by element, as
+ * EventBridge matches each element): matching the projection gives what matching the whole event gives,
+ * and is much cheaper to copy for every account.
+ */
+function project(value: unknown, tree: PathTree | true): unknown {
+  if (tree === true || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => project(v, tree));
+  const out: Record<string, unknown> = {};
+  for (const [key, sub] of Object.entries(tree)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = project(v, sub);
+  }
+  return out;
 }
 
 const swap = (text: string, from: string, to: string): string => text.split(from).join(to);
@@ -103,12 +165,16 @@ function forwardedOf(
     for (const { wayIn, actor, record } of context.wayInRecords?.(role, region) ?? []) {
       if (wayIn === 'AssumeRole' && actor === 'named' && record.errorCode === undefined) admitted = true;
       const event: EventBridgeEvent = toEventBridgeEvent(record);
-      const matched = new Map<string, Set<number>>();
       for (const d of dests) {
         const hits = ruleSetOf(d).set.matching(event);
-        if (hits.length > 0) matched.set(d.arn, new Set(hits));
+        if (hits.length > 0)
+          forwarded.push({
+            wayIn,
+            busArn: d.arn,
+            text: JSON.stringify(project(event, pathTreeOf(d))),
+            matched: new Set(hits),
+          });
       }
-      if (matched.size > 0) forwarded.push({ wayIn, text: JSON.stringify(event), matched });
     }
   }
   return { forwarded, admitted };
@@ -143,23 +209,32 @@ function busPolicyProblem(
 }
 
 /** Central rules that take the representative's event but not the same event from `account`. */
-function centralRuleProblems(model: SystemModel, basis: RegionBasis, rep: string, account: string): string[] {
+function centralRuleProblems(
+  model: SystemModel,
+  basis: RegionBasis,
+  rep: string,
+  account: string,
+  memo: Map<string, readonly string[]>,
+): string[] {
   const out = new Set<string>();
   for (const f of basis.forwarded) {
-    const event = JSON.parse(swap(f.text, rep, account)) as EventBridgeEvent;
-    for (const [busArn, wanted] of f.matched) {
-      const bus = model.buses.get(busArn);
-      if (!bus) continue;
-      const { rules, set } = ruleSetOf(bus);
-      const got = new Set(set.matching(event));
-      for (const i of wanted) {
-        if (got.has(i)) continue;
-        const rule = rules[i];
-        out.add(
-          `central rule ${rule?.name ?? i} on ${bus.name} takes ${f.wayIn} from account ${rep} but not from account ${account}: its pattern names an account (central rules must match member events by role name, not account)`,
+    // The same projected event in another Region (patterns that do not look at the Region) is judged once.
+    const key = `${f.busArn}\u0000${f.text}`;
+    let found = memo.get(key);
+    if (!found) {
+      const bus = model.buses.get(f.busArn);
+      const event = JSON.parse(swap(f.text, rep, account)) as EventBridgeEvent;
+      const rules = bus ? ruleSetOf(bus).rules : [];
+      found = [...f.matched]
+        .map((i) => rules[i])
+        .filter((r): r is RuleModel => r?.pattern?.matches(event) === false)
+        .map(
+          (r) =>
+            `central rule ${r.name} on ${bus?.name ?? f.busArn} takes ${f.wayIn} from account ${rep} but not from account ${account}: its pattern names an account (central rules must match member events by role name, not account)`,
         );
-      }
+      memo.set(key, found);
     }
+    for (const p of found) out.add(p);
   }
   return [...out];
 }
@@ -220,6 +295,8 @@ function templateChecks(context: CheckContext, org: OrganizationPlan, t: number)
       ),
     );
 
+  let policyMemo = new Map<string, string | undefined>();
+  let ruleMemo = new Map<string, readonly string[]>();
   const wiring = (account: string, region: string, deployed: boolean): void => {
     if (!deployed) {
       out.push(
@@ -254,7 +331,12 @@ function templateChecks(context: CheckContext, org: OrganizationPlan, t: number)
     const policy = [
       ...new Set(
         b.forwarders
-          .map((f) => busPolicyProblem(f, rep, account, orgId))
+          .map((f) => {
+            // What the decision depends on: the bus and the caller (and the rule, if the policy asks).
+            const key = `${f.dest.arn}\u0000${f.roleArn ?? ''}${mentionsSourceArn(f.dest) ? `\u0000${f.rule.arn}` : ''}`;
+            if (!policyMemo.has(key)) policyMemo.set(key, busPolicyProblem(f, rep, account, orgId));
+            return policyMemo.get(key);
+          })
           .filter((p): p is string => p !== undefined),
       ),
     ];
@@ -266,16 +348,20 @@ function templateChecks(context: CheckContext, org: OrganizationPlan, t: number)
           account,
           'central rules',
           region,
-          centralRuleProblems(context.model, b, rep, account),
+          centralRuleProblems(context.model, b, rep, account, ruleMemo),
           `${b.forwarded.length} forwarded event(s) matched as from ${rep}`,
         ),
       );
   };
 
-  for (const account of accounts)
-    for (const region of expected) wiring(account, region, instances.has(`${account}/${region}`));
+  const forAccount = (account: string, deployed: (region: string) => boolean) => {
+    policyMemo = new Map();
+    ruleMemo = new Map();
+    for (const region of expected) wiring(account, region, deployed(region));
+  };
+  for (const account of accounts) forAccount(account, (r) => instances.has(`${account}/${r}`));
   if (stackSets.some((s) => s.spec.autoDeployment && s.spec.permissionModel === 'SERVICE_MANAGED'))
-    for (const region of expected) wiring(ADDED_LATER, region, plan.regions.includes(region));
+    forAccount(ADDED_LATER, (r) => plan.regions.includes(r));
   return out;
 }
 
