@@ -274,6 +274,15 @@ describe('organization gaps', () => {
     expect(failing(result).some((c) => c.includes(`${A}:`))).toBe(false);
   });
 
+  it("fails for an account added later when a central rule lists today's accounts", () => {
+    const f = orgFixture();
+    const rule = (f.central['Resources'] as Record<string, Json>)['WayInAlert'] as Json;
+    ((rule['Properties'] as Json)['EventPattern'] as Json)['account'] = [A, B];
+    const { result } = verifyOrg(f);
+    expect(result.summary.gaps).toBe(0);
+    expect(failing(result)).toEqual(REGIONS.map((r) => `account ${ADDED_LATER}: central rules ${r}`));
+  });
+
   it('fails when the member template names a member account literally', () => {
     const f = orgFixture();
     const role = (f.member['Resources'] as Record<string, Json>)['ForwarderRole'] as Json;
