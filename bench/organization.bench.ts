@@ -131,6 +131,11 @@ function measure(n: number): Row {
       ? (config['organization'] as { regions: string[] }).regions
       : (config['role'] as { regions: string[] }).regions
   ).length;
+  // Measuring something else than an organization of n accounts would be silent: fail instead.
+  if (shape === 'organization' && best.m.instances !== n * regions)
+    throw new Error(
+      `${n} accounts: verify modelled ${best.m.instances} StackSet instance(s), expected ${n} × ${regions} Regions`,
+    );
   return {
     accounts: n,
     regions,
@@ -262,6 +267,11 @@ if (last !== base) {
     `  each account more: +${per(last.total, base.total)} ms (synth +${per(last.best.synthMs, base.best.synthMs)}, replay+checks +${per(last.best.replayMs, base.best.replayMs)}, expand+output +${per(last.best.expandMs + last.best.outputMs, base.best.expandMs + base.best.outputMs)}), +${per(last.peakMiB, base.peakMiB)} MiB`,
   );
 }
+const gapped = rows.filter((r) => r.best.scenarioGaps + r.best.checkGaps + r.best.cfnErrors > 0);
+if (gapped.length > 0)
+  console.log(
+    `  note: verify found gaps in the generated organization (${gapped.map((r) => `${r.accounts}: ${r.best.scenarioGaps} scenario(s), ${r.best.checkGaps} check(s), ${r.best.cfnErrors} validator error(s)`).join('; ')}); the times are still those of a full verify`,
+  );
 if (withCli) {
   const b = base.cli!;
   console.log('breakglass verify --config <generated> --json, whole process (one run per size):');
