@@ -9,7 +9,12 @@ import { BreakGlassAlertChannels } from './channels.js';
 import { BreakGlassValidationError } from './errors.js';
 import { BreakGlassTamperAlerts } from './tamper.js';
 import type { MemberWatch } from './private/member-watch.js';
-import { type BusRef, type MemberTemplateProps, memberTemplateBody } from './private/member-template.js';
+import {
+  type BusRef,
+  type MemberTemplateProps,
+  memberTemplateBody,
+  permissionSetForwardBranches,
+} from './private/member-template.js';
 import { addOrganizationRules } from './private/org-central.js';
 import { permissionSetWatch } from './private/permission-set-watch.js';
 
@@ -229,6 +234,9 @@ export class BreakGlassOrganization extends Construct {
       centralBus: central,
       tamperBus: tamper,
       watches: props.permissionSetName ? permissionSetWatch(props.permissionSetName) : [],
+      ...(props.permissionSetName
+        ? { forwardBranches: permissionSetForwardBranches(props.permissionSetName) }
+        : {}),
       namePrefix: `${stackSetName.slice(0, 40)}-`,
       description: `Break-glass role ${props.roleName} and event forwarding to ${central.account} (breakglass)`,
     };

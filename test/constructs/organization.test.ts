@@ -24,7 +24,13 @@ import {
   toEventBridgeEvent,
 } from '../../src/engines/cloudtrail/index.js';
 import { matchesPattern } from '../../src/engines/event-pattern/index.js';
-import { ROLE_ARN, samlRecord } from './permission-set-records.js';
+import {
+  ROLE_ARN,
+  consoleRecords,
+  originalRecords,
+  samlRecord,
+  stratusRecords,
+} from './permission-set-records.js';
 import { tempDir } from '../temp.js';
 
 interface Case {
@@ -333,11 +339,52 @@ describe('a member account end to end (member forwarders → central rules)', ()
     expect(cases.filter((c) => c.alerted).length).toBeGreaterThan(5);
   });
 
-  it('alerts the Identity Center permission set’s AssumeRoleWithSAML and logs its calls', () => {
-    const record = samlRecord(ROLE_ARN) as unknown as CloudTrailRecord;
+  it('alerts the Identity Center permission set’s AssumeRoleWithSAML and console sign-ins, logs its calls, each forwarded once', () => {
+    const toAlert = [samlRecord(ROLE_ARN), ...consoleRecords(ROLE_ARN)];
+    const toLog = stratusRecords(ROLE_ARN);
+    expect(toAlert.length).toBeGreaterThan(1);
+    expect(toLog.length).toBeGreaterThan(0);
+    const logGroup = [...centralResolved.resources.values()].find((r) =>
+      r.logicalId.startsWith('CentralMemberActionLog'),
+    );
+    for (const raw of [...toAlert, ...toLog]) {
+      const record = raw as unknown as CloudTrailRecord;
+      const { forwarded, central } = replay(record, resolvedCentralBus());
+      // One forwarding rule per event: a second one would deliver every alert twice.
+      expect(forwarded, record.eventName).toHaveLength(1);
+      const to = (ref: unknown) => central.some((r) => r.targets.some((t) => t['Arn'] === ref));
+      if (toAlert.includes(raw)) expect(to(alertTopicRef()), record.eventName).toBe(true);
+      else expect(to(logGroup?.arn), record.eventName).toBe(true);
+    }
+    // The unrewritten fixtures name other roles: not forwarded.
+    for (const raw of originalRecords()) {
+      const record = {
+        ...(raw as unknown as CloudTrailRecord),
+        recipientAccountId: MEMBERS[0],
+        awsRegion: HOME,
+      };
+      expect(replay(record as CloudTrailRecord, resolvedCentralBus()).forwarded, record.eventName).toEqual(
+        [],
+      );
+    }
+  });
+
+  it('forwards once an AssumeRole into the member role made with a permission-set session (both watched)', () => {
+    const [call] = stratusRecords(ROLE_ARN) as unknown as CloudTrailRecord[];
+    const record = {
+      ...call,
+      eventSource: 'sts.amazonaws.com',
+      eventName: 'AssumeRole',
+      requestParameters: { roleArn: `arn:aws:iam::${MEMBERS[0]}:role/alice`, roleSessionName: 'x' },
+      errorCode: undefined,
+      errorMessage: undefined,
+      readOnly: false,
+    } as CloudTrailRecord;
     const { forwarded, central } = replay(record, resolvedCentralBus());
-    expect(forwarded.length).toBeGreaterThan(0);
-    expect(central.some((r) => r.targets.some((t) => t['Arn'] === alertTopicRef()))).toBe(true);
+    expect(forwarded).toHaveLength(1);
+    expect(central.map((r) => r.id)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^CentralMemberAssumeRoleOkAlert/)]),
+    );
   });
 
   it('sends a change to a member forwarding rule to the tamper bus, and the tamper rule there matches it', () => {

@@ -43,14 +43,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { TAG_BREAKGLASS_ROLE } from '../../engines/conventions.js';
-import { TAMPER_CALLS, patternChars, tamperPatterns } from '../../engines/tamper-calls.js';
+import { ssoRoleNamePrefix } from '../../engines/identity-center.js';
+import { TAMPER_CALLS, tamperPatterns } from '../../engines/tamper-calls.js';
 import { BreakGlassValidationError } from '../errors.js';
 import { failedInvocations, failureAlarm } from './alarms.js';
 import { ALL_MANAGEMENT_EVENTS } from './alert-forward.js';
 import { BusTarget, createDeadLetterQueue, deliveryFor } from './alert-targets.js';
 import { forwardPattern, type MonitoredRole } from './alert-ways.js';
 import type { MemberWatch } from './member-watch.js';
-import { EVENT_PATTERN_CHARS, checkQuotasAtSynth } from './quotas.js';
+import { EVENT_PATTERN_CHARS, checkQuotasAtSynth, estimate } from './quotas.js';
 import { acknowledgeChosenPermissions } from './role-nag.js';
 import { watchedRegions } from './regions.js';
 import { BreakGlassTrustPrincipal, buildTrustStatements, type TrustPolicySpec } from './trust-policy.js';
@@ -88,6 +89,13 @@ export interface MemberTemplateProps {
   readonly tamperBus?: BusRef;
   /** More events to forward (Identity Center permission set, …). */
   readonly watches?: readonly MemberWatch[];
+  /**
+   * Raw pattern branches forwarded instead of the watches' own patterns: a smaller superset of them,
+   * so that the role's and the watches' branches fit ONE forwarding rule and no event is forwarded
+   * twice (two rules matching one event would each forward it, and every central rule would see it
+   * twice). @default - the watches' patterns
+   */
+  readonly forwardBranches?: readonly Record<string, unknown>[];
   /** Physical-name prefix of every member resource, e.g. `BreakGlass-member-`. */
   readonly namePrefix: string;
   /** Template description. */
@@ -120,12 +128,15 @@ class OnlyWhen implements IAspect {
 }
 
 /** Packs raw pattern branches into as few `$or` patterns as fit `EVENT_PATTERN_CHARS` once deployed. */
-function pack(branches: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+function pack(
+  branches: readonly Record<string, unknown>[],
+  chars: (pattern: unknown) => number,
+): Record<string, unknown>[] {
   const out: Record<string, unknown>[][] = [];
   let cur: Record<string, unknown>[] = [];
   const shape = (b: readonly Record<string, unknown>[]) => (b.length === 1 ? b[0]! : { $or: [...b] });
   for (const b of branches) {
-    if (cur.length > 0 && patternChars(shape([...cur, b])) > EVENT_PATTERN_CHARS - 48) {
+    if (cur.length > 0 && chars(shape([...cur, b])) > EVENT_PATTERN_CHARS) {
       out.push(cur);
       cur = [];
     }
@@ -133,6 +144,22 @@ function pack(branches: readonly Record<string, unknown>[]): Record<string, unkn
   }
   if (cur.length > 0) out.push(cur);
   return out.map(shape);
+}
+
+/**
+ * Every event that mentions a role of permission set `set` where the watches of
+ * `permission-set-watch.ts` look for it (requested role ARN, denied-resource message, session ARN,
+ * session issuer): a superset of those watches in four short branches. The central rules keep the
+ * exact patterns. Role names hold no `*` or `?` (IAM names are `[\w+=,.@-]`), so no escaping.
+ */
+export function permissionSetForwardBranches(set: string): Record<string, unknown>[] {
+  const prefix = ssoRoleNamePrefix(set);
+  return [
+    { detail: { requestParameters: { roleArn: [{ wildcard: `*/${prefix}*` }] } } },
+    { detail: { errorMessage: [{ wildcard: `*/${prefix}*` }] } },
+    { detail: { userIdentity: { arn: [{ wildcard: `arn:*:sts::*:assumed-role/${prefix}*` }] } } },
+    { detail: { userIdentity: { sessionContext: { sessionIssuer: { userName: [{ prefix }] } } } } },
+  ];
 }
 
 /** Builds the member stack in `app` (its own App: the member template is not a stack of the main assembly). */
@@ -268,10 +295,12 @@ export function buildMemberStack(app: App, id: string, props: MemberTemplateProp
   const rolePattern = forwardPattern([memberRole], []);
   const branches = [
     ...((rolePattern['$or'] as Record<string, unknown>[] | undefined) ?? [rolePattern]),
-    ...(props.watches ?? []).map((w) => w.pattern),
+    ...(props.forwardBranches ?? (props.watches ?? []).map((w) => w.pattern)),
   ];
   // Read-only calls and `Get…` ways in reach only rules in this state (see channels.ts).
-  const forwardRules = pack(branches).map((pattern, i) =>
+  // Size once deployed: pseudo parameters at their width (partition 'aws', a 12-digit account).
+  const chars = (pattern: unknown) => JSON.stringify(estimate(stack.resolve(pattern))).length;
+  const forwardRules = pack(branches, chars).map((pattern, i) =>
     forward(
       i === 0 ? 'Forward' : `Forward${i + 1}`,
       i === 0 ? 'forward' : `forward-${i + 1}`,
