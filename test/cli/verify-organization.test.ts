@@ -154,6 +154,20 @@ describe('verify --app with --organization', () => {
     expect(io.stderr[0]).toMatch(message);
   });
 
+  it('rejects --organization with --config: the config lists the accounts (exit 2)', async () => {
+    const app = assemblyOf(orgStacks());
+    const io = captureIO();
+    expect(
+      await runCli(
+        ['verify', '--config', EXAMPLE, '--organization', exportFile(app), '--no-cfn-validate'],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.stderr.filter((l) => l.startsWith('error:'))).toEqual([
+      "error: --organization: only with --app or --template; with --config the organization's accounts come from organization.accounts",
+    ]);
+  }, 120_000);
+
   it('rejects a missing export file (exit 2)', async () => {
     const app = assemblyOf(orgStacks());
     const io = captureIO();
