@@ -96,3 +96,15 @@ export function ssoSessionArnWildcard(set: string): string {
 export function longerSetNameWildcard(set: string): string {
   return `${ssoRoleNamePrefix(set)}*_*`;
 }
+
+/**
+ * SQL `LIKE` pattern (escape character `\`) matching exactly the role *names* of `set`: the prefix
+ * with its `_` escaped, then one `_` wildcard per suffix character. A `LIKE` pattern matches the
+ * whole value, so `Ops-AWSReservedSSO_<set>_…` never matches; `AWSReservedSSO_<set>X_…` differs in
+ * the prefix; and a longer set name `<set>_<more>` adds at least two characters, so its roles are
+ * longer than the pattern. The wildcards accept any character: the caller checks the suffix itself
+ * ({@link permissionSetOfRoleName}). Set names hold no `%` or `\` ({@link PERMISSION_SET_NAME}).
+ */
+export function ssoRoleNameLike(set: string): string {
+  return `${ssoRoleNamePrefix(set).replace(/_/g, '\\_')}${'_'.repeat(SSO_SUFFIX_LENGTH)}`;
+}

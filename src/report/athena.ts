@@ -15,7 +15,7 @@
 import { ALL_REGIONS, isKnownRegion, unknownRegionMessage } from '../engines/regions.js';
 import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
 import { ReportError } from './errors.js';
-import { sqlList, sqlString, type CallSelector, type SessionRecordSource } from './plan.js';
+import { sqlList, sqlString, roleNameSql, type CallSelector, type SessionRecordSource } from './plan.js';
 import { rowToRecord } from './rows.js';
 
 export type AthenaState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -101,14 +101,24 @@ export class AthenaTrail implements SessionRecordSource {
     return parts.length > 0 ? `${parts.join(' AND ')} AND ` : '';
   }
 
-  sqlWaysIn(roleNames: readonly string[], userNames: readonly string[]): string {
+  /**
+   * Step 1. A permission set's roles are matched by an anchored `LIKE` on the role name (see
+   * `ssoRoleNameSql`): Trino's `LIKE` matches the whole value, `_` is one character unless escaped
+   * (https://trino.io/docs/current/functions/comparison.html#like).
+   */
+  sqlWaysIn(
+    roleNames: readonly string[],
+    userNames: readonly string[],
+    permissionSets: readonly string[] = [],
+  ): string {
+    const target = `regexp_extract(coalesce(json_extract_scalar(requestparameters, '$.roleArn'),
+        regexp_extract(errormessage, 'on resource: (arn:[^ ]+)', 1)), '[^/]+$')`;
     return `SELECT ${COLUMNS}
 FROM "${this.o.database}"."${this.o.table}"
 WHERE ${this.scope()}((
   eventsource = 'sts.amazonaws.com'
   AND eventname IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity')
-  AND regexp_extract(coalesce(json_extract_scalar(requestparameters, '$.roleArn'),
-        regexp_extract(errormessage, 'on resource: (arn:[^ ]+)', 1)), '[^/]+$') IN ${sqlList(roleNames)}
+  AND ${roleNameSql(target, roleNames, permissionSets)}
 ) OR (
   eventsource = 'signin.amazonaws.com' AND eventname = 'ConsoleLogin' AND useridentity.type = 'IAMUser'
   AND useridentity.username IN ${sqlList(userNames)}
@@ -127,12 +137,16 @@ WHERE ${this.scope()}(
   OR useridentity.arn IN ${sqlList(s.assumedRoleArns)}
   OR useridentity.sessioncontext.sourceidentity IN ${sqlList(s.sourceIdentities)}
   OR (useridentity.type = 'IAMUser' AND useridentity.username IN ${sqlList(s.userNames)})
-  OR regexp_extract(useridentity.sessioncontext.sessionissuer.arn, '[^/]+$') IN ${sqlList(s.roleNames)}
+  OR ${roleNameSql(`regexp_extract(useridentity.sessioncontext.sessionissuer.arn, '[^/]+$')`, s.roleNames, s.permissionSets)}
 )`;
   }
 
-  async waysIn(roleNames: readonly string[], userNames: readonly string[]): Promise<CloudTrailRecord[]> {
-    return this.run(this.sqlWaysIn(roleNames, userNames));
+  async waysIn(
+    roleNames: readonly string[],
+    userNames: readonly string[],
+    permissionSets: readonly string[] = [],
+  ): Promise<CloudTrailRecord[]> {
+    return this.run(this.sqlWaysIn(roleNames, userNames, permissionSets));
   }
 
   async calls(s: CallSelector): Promise<CloudTrailRecord[]> {

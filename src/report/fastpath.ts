@@ -2,7 +2,8 @@
  * The report's fast path (no `--db`): DuckDB reads only the records a break-glass query can return.
  *
  *  1. Every file is decompressed in Node and scanned (`scanLogFile`): records that mention a
- *     break-glass role or user name, or that the scan cannot vouch for, go to DuckDB (a reduced
+ *     break-glass role or user name or a permission set's role-name prefix, or that the scan cannot
+ *     vouch for, go to DuckDB (a reduced
  *     `{"Records":[…]}` copy of the file); the rest are only counted. Files the scan cannot prove
  *     valid go to DuckDB whole, so bad input is skipped with DuckDB's reason exactly as before.
  *  2. The session plan runs on the store; every credential it learns (access key id, assumed-role ARN,
@@ -25,7 +26,14 @@ import { fileURLToPath } from 'node:url';
 import type { ScanReply, ScanRequest } from './scan-worker.js';
 import type { SessionPrincipals } from '../engines/cloudtrail/sessions.js';
 import { SkipFile } from './errors.js';
-import { collectSessionRecords, harvestCredentials, roleNamesOf, userNamesOf } from './plan.js';
+import { ssoRoleNamePrefix } from '../engines/identity-center.js';
+import {
+  collectSessionRecords,
+  harvestCredentials,
+  permissionSetsOf,
+  roleNamesOf,
+  userNamesOf,
+} from './plan.js';
 import { hashString, hasAnyHash, scanLogFile, type Markers, type ScanResult } from './prefilter.js';
 import type { LocalCopy, TrailObject, TrailSource } from './sources.js';
 import type { BatchFile, TrailStore } from './store.js';
@@ -163,7 +171,13 @@ export function defaultScanWorkers(): number {
 
 export async function ingestFast(o: FastPathOptions): Promise<FastPathResult> {
   const tmp = await mkdtemp(join(tmpdir(), 'breakglass-fast-'));
-  const names = [...roleNamesOf(o.principals), ...userNamesOf(o.principals)];
+  // A permission set's roles by their name prefix (any text holding it; DuckDB and the session
+  // engine then decide exactly, so a look-alike only costs a candidate).
+  const names = [
+    ...roleNamesOf(o.principals),
+    ...userNamesOf(o.principals),
+    ...permissionSetsOf(o.principals).map(ssoRoleNamePrefix),
+  ];
   const learned = new Map<number, string[]>();
   const markers: Markers = { names, learned };
   const scanned = new Map<number, Scanned>();

@@ -2,16 +2,19 @@
  * How a store (DuckDB locally, Athena at org scale) is asked for the records of break-glass sessions,
  * without scanning every STS call of an organisation into memory:
  *
- *  1. ways in: STS AssumeRole* whose target role name is a break-glass role (allowed or denied),
- *     ConsoleLogin of a break-glass IAM user, SwitchRole to a break-glass role;
+ *  1. ways in: STS AssumeRole* whose target role name is a break-glass role or a role of a
+ *     break-glass permission set (allowed or denied), ConsoleLogin of a break-glass IAM user,
+ *     SwitchRole to a break-glass role;
  *  2. calls: every record made with a credential handed out so far (access key id, assumed-role ARN,
- *     source identity), by a break-glass IAM user, or by a session of a break-glass role;
+ *     source identity), by a break-glass IAM user, or by a session of a break-glass role or of a
+ *     permission set's role;
  *  3. repeat 2 with the keys issued by STS calls found in 2 (role chaining) until nothing new.
  *
  * The session engine then decides exactly (accounts, time windows); the SQL only narrows.
  */
 import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
 import { roleKeyOf, type SessionPrincipals } from '../engines/cloudtrail/sessions.js';
+import { PERMISSION_SET_NAME, ssoRoleNameLike } from '../engines/identity-center.js';
 
 export interface CallSelector {
   readonly accessKeyIds: readonly string[];
@@ -20,12 +23,18 @@ export interface CallSelector {
   readonly userNames: readonly string[];
   /** Role names (no account): calls whose session issuer is one of these roles. */
   readonly roleNames: readonly string[];
+  /** Identity Center permission sets: calls whose session issuer is a role of one of these. */
+  readonly permissionSets?: readonly string[];
 }
 
 /** What a trail store answers. */
 export interface SessionRecordSource {
-  /** Step 1. */
-  waysIn(roleNames: readonly string[], userNames: readonly string[]): Promise<CloudTrailRecord[]>;
+  /** Step 1 (`permissionSets`: STS ways in into a role of one of these sets too). */
+  waysIn(
+    roleNames: readonly string[],
+    userNames: readonly string[],
+    permissionSets?: readonly string[],
+  ): Promise<CloudTrailRecord[]>;
   /** Step 2. */
   calls(selector: CallSelector): Promise<CloudTrailRecord[]>;
 }
@@ -37,6 +46,30 @@ export function roleNamesOf(p: SessionPrincipals): string[] {
     if (k) names.add(k.slice(k.indexOf(':') + 1));
   }
   return [...names].sort();
+}
+
+/** The principals' permission-set names (a name Identity Center would not accept names no role). */
+export function permissionSetsOf(p: SessionPrincipals): string[] {
+  return [...new Set((p.permissionSets ?? []).filter((s) => PERMISSION_SET_NAME.test(s)))].sort();
+}
+
+/**
+ * SQL (DuckDB and Athena/Trino alike) that is true when the role name `expr` is a role of one of
+ * `sets`: an anchored `LIKE` per set (`ssoRoleNameLike`: the `_` of the prefix escaped, one `_`
+ * wildcard per suffix character). `LIKE` rather than a regular expression: both engines spell it the
+ * same (DuckDB's RE2 and Trino's regex engines differ), it is anchored by definition, and `_` is the
+ * only character of a set name it treats specially. It only narrows: the session engine checks the
+ * path and the suffix.
+ */
+export function ssoRoleNameSql(expr: string, sets: readonly string[]): string {
+  if (sets.length === 0) return 'FALSE';
+  return `(${sets.map((s) => `${expr} LIKE ${sqlString(ssoRoleNameLike(s))} ESCAPE '\\'`).join(' OR ')})`;
+}
+
+/** SQL: the role name `expr` is one of `names` or a role of one of `sets` (no `sets`: the plain `IN`). */
+export function roleNameSql(expr: string, names: readonly string[], sets: readonly string[] = []): string {
+  const named = `${expr} IN ${sqlList(names)}`;
+  return sets.length === 0 ? named : `(${named} OR ${ssoRoleNameSql(expr, sets)})`;
 }
 
 export function userNamesOf(p: SessionPrincipals): string[] {
@@ -101,6 +134,7 @@ export async function collectSessionRecords(
 ): Promise<CloudTrailRecord[]> {
   const roleNames = roleNamesOf(principals);
   const userNames = userNamesOf(principals);
+  const permissionSets = permissionSetsOf(principals);
   const all = new Map<string, CloudTrailRecord>();
   const add = (rs: readonly CloudTrailRecord[]): CloudTrailRecord[] => {
     const fresh: CloudTrailRecord[] = [];
@@ -115,8 +149,8 @@ export async function collectSessionRecords(
   };
   const creds = emptyCredentials();
   const harvest = (rs: readonly CloudTrailRecord[]): boolean => harvestCredentials(rs, creds).grew;
-  if (roleNames.length === 0 && userNames.length === 0) return [];
-  harvest(add(await source.waysIn(roleNames, userNames)));
+  if (roleNames.length === 0 && userNames.length === 0 && permissionSets.length === 0) return [];
+  harvest(add(await source.waysIn(roleNames, userNames, permissionSets)));
   for (let round = 0; round < maxRounds; round++) {
     const fresh = add(
       await source.calls({
@@ -125,6 +159,7 @@ export async function collectSessionRecords(
         sourceIdentities: [...creds.sourceIdentities].sort(),
         userNames,
         roleNames,
+        permissionSets,
       }),
     );
     if (!harvest(fresh)) break;

@@ -5,7 +5,8 @@
  * accept and count and (b) irrelevant to every break-glass query, and leaves it out.
  *
  * A record goes to DuckDB (is a *candidate*) when any of these holds:
- *  - its raw text contains a break-glass role name or user name (ways in, SwitchRole, calls by a
+ *  - its raw text contains a break-glass role name or user name, or the role-name prefix
+ *    `AWSReservedSSO_<set>_` of a break-glass permission set (ways in, SwitchRole, calls by a
  *    break-glass role session or user all carry the name in an ARN or a user name);
  *  - the value of an `accessKeyId`, `arn` or `sourceIdentity` key (at any depth) equals a credential
  *    learned from the sessions found so far (role chaining);
@@ -94,7 +95,7 @@ export function hashString(s: string): number {
 
 /** What makes a record relevant. */
 export interface Markers {
-  /** Role and user names: a record containing one anywhere is a candidate. */
+  /** Role and user names, permission-set role-name prefixes: a record containing one anywhere is a candidate. */
   readonly names: readonly string[];
   /** Learned credentials (access key ids, assumed-role ARNs, source identities), by hash. */
   readonly learned: ReadonlyMap<number, readonly string[]>;

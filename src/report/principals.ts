@@ -24,8 +24,9 @@ function strings(v: unknown): string[] {
  * Principals of a break-glass config (src/config schema): the role `role.roleName` (or the existing
  * `role.role`) in `account` and every `memberAccounts` — or, with `organization:`, by bare name in
  * every account —, `users.assumableRoles`, and the IAM users of
- * `users.usernames` in `users.account`. `role.usernames` are the people allowed to assume the role,
- * not break-glass principals: their sessions are found through the role.
+ * `users.usernames` in `users.account`, and `organization.permissionSet.name` (every Identity Center
+ * role of that permission set, in every account). `role.usernames` are the people allowed to assume
+ * the role, not break-glass principals: their sessions are found through the role.
  */
 export function principalsOfConfig(config: unknown): SessionPrincipals {
   const c = rec(config) ?? {};
@@ -55,7 +56,12 @@ export function principalsOfConfig(config: unknown): SessionPrincipals {
     for (const n of strings(u['usernames'])) users.add(acct ? `arn:aws:iam::${acct}:user/${n}` : n);
     for (const r of strings(u['assumableRoles'])) if (ROLE_ARN.test(r)) roles.add(r);
   }
-  return { roleArns: [...roles].sort(), userNames: [...users].sort() };
+  const set = rec(rec(c['organization'])?.['permissionSet'])?.['name'];
+  return {
+    roleArns: [...roles].sort(),
+    userNames: [...users].sort(),
+    ...(typeof set === 'string' ? { permissionSets: [set] } : {}),
+  };
 }
 
 export async function principalsFromConfig(path: string): Promise<SessionPrincipals> {
@@ -75,9 +81,9 @@ export async function principalsFromConfig(path: string): Promise<SessionPrincip
   // loadConfigFile throws its own BreakGlassError (field path + fix) on a bad file.
   const config: unknown = await (load as (p: string) => unknown)(path);
   const p = principalsOfConfig(config);
-  if (p.roleArns.length === 0 && p.userNames.length === 0)
+  if (p.roleArns.length === 0 && p.userNames.length === 0 && !p.permissionSets?.length)
     throw new ReportError(
-      `--config: ${JSON.stringify(path)} names no break-glass role or user; add role.roleName or users.usernames`,
+      `--config: ${JSON.stringify(path)} names no break-glass role, user or permission set; add role.roleName, users.usernames or organization.permissionSet`,
     );
   return p;
 }

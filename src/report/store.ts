@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { CloudTrailRecord } from '../engines/cloudtrail/record.js';
 import { ReportError, SkipFile } from './errors.js';
-import { sqlList, sqlString, type CallSelector, type SessionRecordSource } from './plan.js';
+import { sqlList, sqlString, roleNameSql, type CallSelector, type SessionRecordSource } from './plan.js';
 import { rowToRecord } from './rows.js';
 
 const MB = 1024 * 1024;
@@ -453,12 +453,17 @@ export class TrailStore implements SessionRecordSource {
     return { columns: r.columnNames(), rows };
   }
 
-  async waysIn(roleNames: readonly string[], userNames: readonly string[]): Promise<CloudTrailRecord[]> {
+  async waysIn(
+    roleNames: readonly string[],
+    userNames: readonly string[],
+    permissionSets: readonly string[] = [],
+  ): Promise<CloudTrailRecord[]> {
+    const target = `regexp_extract(coalesce(json_extract_string(request_parameters, '$.roleArn'),
+            regexp_extract(error_message, 'on resource: (arn:[^ ]+)', 1)), '[^/]+$')`;
     return this.records(`(
       event_source = 'sts.amazonaws.com'
       AND event_name IN ('AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity')
-      AND regexp_extract(coalesce(json_extract_string(request_parameters, '$.roleArn'),
-            regexp_extract(error_message, 'on resource: (arn:[^ ]+)', 1)), '[^/]+$') IN ${sqlList(roleNames)}
+      AND ${roleNameSql(target, roleNames, permissionSets)}
     ) OR (
       event_source = 'signin.amazonaws.com' AND event_name = 'ConsoleLogin' AND ui_type = 'IAMUser'
       AND ui_user_name IN ${sqlList(userNames)}
@@ -474,7 +479,7 @@ export class TrailStore implements SessionRecordSource {
       OR ui_arn IN ${sqlList(s.assumedRoleArns)}
       OR source_identity IN ${sqlList(s.sourceIdentities)}
       OR (ui_type = 'IAMUser' AND ui_user_name IN ${sqlList(s.userNames)})
-      OR regexp_extract(issuer_arn, '[^/]+$') IN ${sqlList(s.roleNames)}`);
+      OR ${roleNameSql(`regexp_extract(issuer_arn, '[^/]+$')`, s.roleNames, s.permissionSets)}`);
   }
 
   private async records(where: string): Promise<CloudTrailRecord[]> {

@@ -122,6 +122,7 @@ const ROLE_SPEC = /^(arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+|[\w+=,.@-]+)$/
 async function principalsOf(f: ReportFlags, io: CliIO): Promise<SessionPrincipals> {
   const roles = [...f.roleArn];
   const users = [...f.user];
+  const sets: string[] = [];
   for (const r of roles)
     if (!ROLE_SPEC.test(r))
       throw new CliUsageError(
@@ -134,17 +135,22 @@ async function principalsOf(f: ReportFlags, io: CliIO): Promise<SessionPrincipal
     const p = await principalsFromConfig(resolve(io.cwd, f.config));
     roles.push(...p.roleArns);
     users.push(...p.userNames);
+    sets.push(...(p.permissionSets ?? []));
   }
   if (f.app) {
     const p = await principalsFromApp(resolve(io.cwd, f.app));
     roles.push(...p.roleArns);
     users.push(...p.userNames);
   }
-  if (roles.length === 0 && users.length === 0)
+  if (roles.length === 0 && users.length === 0 && sets.length === 0)
     throw new CliUsageError(
       'report: no break-glass principal; pass --role-arn ARN, --user NAME, --config FILE or --app DIR',
     );
-  return { roleArns: [...new Set(roles)], userNames: [...new Set(users)] };
+  return {
+    roleArns: [...new Set(roles)],
+    userNames: [...new Set(users)],
+    ...(sets.length > 0 ? { permissionSets: [...new Set(sets)] } : {}),
+  };
 }
 
 function progressPrinter(

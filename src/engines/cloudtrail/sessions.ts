@@ -28,6 +28,7 @@ import {
   type RiskCategory,
 } from './actions.js';
 import { consoleUrlOf, resourcesOf, type ResourceRef } from './resources.js';
+import { permissionSetOfRoleArn, permissionSetOfRoleName } from '../identity-center.js';
 
 /** Who counts as break-glass. */
 export interface SessionPrincipals {
@@ -35,6 +36,13 @@ export interface SessionPrincipals {
   readonly roleArns: readonly string[];
   /** IAM user names or user ARNs. */
   readonly userNames: readonly string[];
+  /**
+   * IAM Identity Center permission-set names: every role `AWSReservedSSO_<name>_<suffix>` Identity
+   * Center makes of the set, in every account (path `/aws-reserved/sso.amazonaws.com/`, with or
+   * without a Region segment). Another set's role (`AWSReservedSSO_<name>X_…`, or `<name>_x` whose
+   * roles start the same) and a look-alike (`Ops-AWSReservedSSO_<name>_…`) do not match.
+   */
+  readonly permissionSets?: readonly string[];
 }
 
 export interface SessionOptions {
@@ -244,10 +252,25 @@ function userKeyOf(arnOrName: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The permission set of a role ARN, assumed-role ARN or bare role name, when it names an Identity
+ * Center role. A role ARN must carry the Identity Center path; an assumed-role ARN and a bare name
+ * have no path, so only the name decides.
+ */
+function permissionSetOf(arnOrName: string): string | undefined {
+  const s = arnOrName.trim();
+  if (/^arn:[\w-]+:iam::/.test(s)) return permissionSetOfRoleArn(s);
+  const assumed = /^arn:[\w-]+:sts::\d{12}:assumed-role\/([^/]+)\/.+$/.exec(s);
+  if (assumed) return permissionSetOfRoleName(assumed[1]!);
+  return s.startsWith('arn:') ? undefined : permissionSetOfRoleName(s);
+}
+
 class Matcher {
   private readonly roles = new Set<string>();
   private readonly users = new Set<string>();
+  private readonly sets: ReadonlySet<string>;
   constructor(p: SessionPrincipals) {
+    this.sets = new Set(p.permissionSets ?? []);
     for (const r of p.roleArns) {
       const k = roleKeyOf(r);
       if (k) this.roles.add(k);
@@ -259,6 +282,10 @@ class Matcher {
   }
   role(arn: string | undefined): boolean {
     if (!arn) return false;
+    if (this.sets.size > 0) {
+      const set = permissionSetOf(arn);
+      if (set !== undefined && this.sets.has(set)) return true;
+    }
     const k = roleKeyOf(arn);
     if (!k) return false;
     return this.roles.has(k) || this.roles.has(`*:${k.slice(k.indexOf(':') + 1)}`);
