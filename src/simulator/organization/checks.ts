@@ -305,7 +305,7 @@ function templateChecks(context: CheckContext, org: OrganizationPlan, t: number)
           'coverage',
           region,
           [
-            `no stack instance of StackSet ${stackSets.map((s) => s.spec.name).join(', ')} in ${region}, where the break-glass role can be used (${region === plan.regions.find((r) => r === region) ? 'its instances group leaves this account out' : 'add the Region to the StackSet\u2019s Regions or lock the role out of it'})`,
+            `no stack instance of StackSet ${stackSets.map((s) => s.spec.name).join(', ')} in ${region}, where the break-glass role can be used (${plan.regions.includes(region) ? 'its instances group leaves this account out' : 'add the Region to the StackSet\u2019s Regions or lock the role out of it'})`,
           ],
           '',
         ),
