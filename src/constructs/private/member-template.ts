@@ -1,11 +1,12 @@
 /**
  * The member-account template of an organization: ONE environment-agnostic CloudFormation template
  * that a service-managed StackSet deploys to every account × Region of its targets. It holds
- * - the member break-glass role, in the home Region only (`Condition` on `AWS::Region`): IAM is a
- *   global service, a role of one fixed name created by the stack of every Region would collide
- *   (https://docs.aws.amazon.com/IAM/latest/UserGuide/intro-structure.html#intro-structure-terms —
- *   IAM resources are global; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html —
- *   every Region gets its own stack of the same template);
+ * - the member break-glass role, in the home Region only (`Condition` on `AWS::Region`): every
+ *   Region of a stack instance gets its own stack of the same template
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-concepts.html), but a
+ *   role name is unique in the whole account, not per Region (CreateRole, RoleName:
+ *   https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html), so a fixed-name role
+ *   created by every Region's stack would collide;
  * - per Region: one rule on the default bus forwarding every event that mentions the role (and the
  *   extra watches, e.g. an Identity Center permission set) to the security account's central bus,
  *   tamper rules forwarding changes to these resources to the security account's tamper bus, an

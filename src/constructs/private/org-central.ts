@@ -5,8 +5,10 @@
  * actions → action log, their delivery alarms → tamper topic). Every rule is account-agnostic (see
  * `org-patterns.ts`): an account the StackSet deploys to later is covered with no change here.
  *
- * `aws:PrincipalOrgID` in an event bus policy admits the accounts of one organization
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html#eb-event-bus-example-policy-cross-account-org).
+ * A bus policy statement with `Principal: "*"` and the organization id in its condition admits every
+ * account of the organization, and those accounts must then give their rules targeting the bus a
+ * role (`RoleArn`), as the member template does
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-eventbuspolicy.html).
  */
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
