@@ -1,5 +1,6 @@
 import { riskRank } from '../engines/cloudtrail/actions.js';
-import type { Session, SessionAction } from '../engines/cloudtrail/sessions.js';
+import type { Session, SessionAction, SessionPrincipals } from '../engines/cloudtrail/sessions.js';
+import { ssoRoleNamePrefix } from '../engines/identity-center.js';
 import type { ReportInputs } from './build.js';
 
 /** `1h 02m 03s` style. */
@@ -172,4 +173,13 @@ export function inputScopeLines(inputs: ReportInputs): string[] {
   const layout = layoutSummary(inputs);
   const left = prunedSummary(inputs);
   return [...(layout ? [`Layout: ${layout}`] : []), ...(left ? [`Not read (filters): ${left}`] : [])];
+}
+
+/** The break-glass principals, as the summary lists them (a permission set by its roles' name). */
+export function principalLabels(p: SessionPrincipals): string[] {
+  return [
+    ...p.roleArns,
+    ...p.userNames,
+    ...(p.permissionSets ?? []).map((set) => `${ssoRoleNamePrefix(set)}… (permission set ${set})`),
+  ];
 }

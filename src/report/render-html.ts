@@ -24,6 +24,7 @@ import {
   whatOf,
   whoOf,
   whyOf,
+  principalLabels,
 } from './format.js';
 
 export function escapeHtml(v: unknown): string {
@@ -332,7 +333,7 @@ export function renderHtml(report: Report): string {
 <main>
 ${banner}
 <h2>Summary</h2>
-<p>Principals: <span class="mono">${e([...report.principals.roleArns, ...report.principals.userNames].join(', ') || '(none)')}</span><br>
+<p>Principals: <span class="mono">${e(principalLabels(report.principals).join(', ') || '(none)')}</span><br>
 Inputs: ${report.inputs.files} files (${e(formatBytes(report.inputs.bytes))}), ${report.inputs.events} events, ${report.inputs.skipped.length} files skipped, ${(report.inputs.skippedRecords ?? []).length} records skipped, ${report.inputs.missingRegion?.count ?? 0} records without awsRegion, ${report.inputs.prunedByDate} files outside the date window.${inputScopeLines(
     report.inputs,
   )

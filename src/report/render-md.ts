@@ -17,6 +17,7 @@ import {
   whatOf,
   whoOf,
   whyOf,
+  principalLabels,
 } from './format.js';
 
 /** Escapes text for a Markdown table cell. */
@@ -126,7 +127,11 @@ export function renderMarkdown(report: Report): string {
         : '') +
       '.',
     '',
-    `- Break-glass principals: ${[...report.principals.roleArns, ...report.principals.userNames].map((p) => `\`${p}\``).join(', ') || '(none)'}`,
+    `- Break-glass principals: ${
+      principalLabels(report.principals)
+        .map((p) => `\`${p}\``)
+        .join(', ') || '(none)'
+    }`,
     `- Sessions: **${ok}** (plus **${failed}** failed attempts); risky calls: **${risky}**`,
     `- Inputs: ${report.inputs.files} files (${formatBytes(report.inputs.bytes)}), ${report.inputs.events} events, ${report.inputs.skipped.length} files skipped, ${(report.inputs.skippedRecords ?? []).length} records skipped, ${report.inputs.missingRegion?.count ?? 0} records without awsRegion, ${report.inputs.prunedByDate} files outside the date window`,
     ...inputScopeLines(report.inputs).map((l) => `- ${l}`),

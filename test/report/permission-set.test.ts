@@ -166,7 +166,10 @@ describe('report: a break-glass Identity Center permission set (organization.per
     const out = tempDir('bg-permission-set-out-');
     const io = captureIO();
     expect(
-      await runCli(['report', '--config', EXAMPLE, '--trail', root, '--out', out, '--format', 'json'], io),
+      await runCli(
+        ['report', '--config', EXAMPLE, '--trail', root, '--out', out, '--format', 'json,md,html'],
+        io,
+      ),
     ).toBe(1);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
       principals: SessionPrincipals;
@@ -174,5 +177,9 @@ describe('report: a break-glass Identity Center permission set (organization.per
     };
     expect(report.principals.permissionSets).toEqual([SET]);
     expect(summary(report.sessions)).toEqual(expected);
+    // The summaries name the set by its roles' name.
+    const label = `AWSReservedSSO_${SET}_… (permission set ${SET})`;
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(`\`${label}\``);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(label);
   });
 });
