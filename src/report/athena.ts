@@ -104,7 +104,7 @@ export class AthenaTrail implements SessionRecordSource {
   /**
    * Step 1. A permission set's roles are matched by an anchored `LIKE` on the role name (see
    * `ssoRoleNameSql`): Trino's `LIKE` matches the whole value, `_` is one character unless escaped
-   * (https://trino.io/docs/current/functions/comparison.html#like).
+   * (https://trino.io/docs/current/functions/comparison.html#like-operator; Athena engine version 3 is Trino).
    */
   sqlWaysIn(
     roleNames: readonly string[],
