@@ -138,3 +138,35 @@ export function writeTrail(root: string, copies: readonly Copy[], o: { wayIn?: b
     ),
   );
 }
+
+/**
+ * The way in of `c` denied, as STS records a denied call: an error, no response, the role only in
+ * the message (the records above hold no denied AssumeRoleWithSAML, so this one is built from the
+ * allowed one).
+ */
+export function deniedWayIn(c: Copy): CloudTrailRecord {
+  const r = structuredClone(sessionRecords(c)[0]!) as unknown as Json;
+  r['errorCode'] = 'AccessDenied';
+  r['errorMessage'] =
+    `User: arn:aws:sts::${c.account}:federated-user/SamlExample is not authorized to perform: sts:AssumeRoleWithSAML on resource: ${c.roleArn}`;
+  r['eventID'] = `${String(r['eventID'])}-denied`;
+  delete r['requestParameters'];
+  delete r['responseElements'];
+  delete r['resources'];
+  return r as unknown as CloudTrailRecord;
+}
+
+/** Writes one log file holding `records` for `account` / `region` (`unique` names it) and returns its path. */
+export function writeRecords(
+  root: string,
+  account: string,
+  region: string,
+  unique: string,
+  records: readonly CloudTrailRecord[],
+): string {
+  return put(
+    root,
+    `AWSLogs/${ORG_ID}/${account}/CloudTrail/${region}/2024/11/26/${account}_CloudTrail_${region}_20241126T1545Z_${unique}.json.gz`,
+    gzipSync(JSON.stringify({ Records: records })),
+  );
+}

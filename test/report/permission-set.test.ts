@@ -11,7 +11,7 @@ import { TrailStore } from '../../src/report/store.js';
 import { runCli } from '../../src/cli/program.js';
 import { captureIO } from '../cli/capture.js';
 import { tempDir } from '../temp.js';
-import { LOOK_ALIKES, SESSIONS, SET, writeTrail } from './permission-set-trail.js';
+import { deniedWayIn, LOOK_ALIKES, SESSIONS, SET, writeRecords, writeTrail } from './permission-set-trail.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'organization.config.yaml');
 /** Only the permission set (no role, no user): what the report finds is the set's doing alone. */
@@ -102,6 +102,18 @@ describe('report: a break-glass Identity Center permission set (organization.per
       const ss = await read(setOnly, fast, callsOnly);
       expect(ss.map((s) => [s.wayIn, s.principal, s.accounts, s.counts.calls])).toEqual(
         SESSIONS.map((c) => ['Unseen', c.roleArn, [c.account], 4]),
+      );
+    }
+  });
+
+  it('reports a denied AssumeRoleWithSAML into the set’s role as a failed attempt (the role only in the error message)', async () => {
+    const dir = tempDir('bg-permission-set-denied-');
+    for (const c of [...SESSIONS, ...LOOK_ALIKES])
+      writeRecords(dir, c.account, c.region, c.tag, [deniedWayIn(c)]);
+    for (const fast of [false, true]) {
+      const ss = await read(setOnly, fast, dir);
+      expect(ss.map((s) => [s.status, s.wayIn, s.principal, s.failure?.errorCode])).toEqual(
+        SESSIONS.map((c) => ['failed', 'AssumeRoleWithSAML', c.roleArn, 'AccessDenied']),
       );
     }
   });

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { CloudTrailRecord } from '../../../src/engines/cloudtrail/record.js';
 import { buildSessions, type SessionPrincipals } from '../../../src/engines/cloudtrail/sessions.js';
 import { ssoRoleName } from '../../../src/engines/identity-center.js';
-import { roleArnNamed, sessionRecords, SET, setRoleArn } from '../../report/permission-set-trail.js';
+import {
+  deniedWayIn,
+  roleArnNamed,
+  sessionRecords,
+  SET,
+  setRoleArn,
+} from '../../report/permission-set-trail.js';
 
 const A = '333333333333';
 const SUFFIX = '7c2f1e0a9b3d4c5e';
@@ -12,17 +17,7 @@ const principals: SessionPrincipals = { roleArns: [], userNames: [], permissionS
 const records = (roleArn: string, tag = 'T1') =>
   sessionRecords({ account: A, region: 'eu-west-1', roleArn, tag });
 
-/** The same session with its way in denied (as STS records a denied call: no response, the role in the message). */
-function denied(roleArn: string): CloudTrailRecord {
-  const r = structuredClone(records(roleArn)[0]!) as unknown as Record<string, unknown>;
-  r['errorCode'] = 'AccessDenied';
-  r['errorMessage'] =
-    `User: arn:aws:sts::${A}:federated-user/SamlExample is not authorized to perform: sts:AssumeRoleWithSAML on resource: ${roleArn}`;
-  delete r['requestParameters'];
-  delete r['responseElements'];
-  delete r['resources'];
-  return r as unknown as CloudTrailRecord;
-}
+const denied = (roleArn: string) => deniedWayIn({ account: A, region: 'eu-west-1', roleArn, tag: 'T1' });
 
 const cases: ReadonlyArray<{ name: string; roleArn: string; found: boolean }> = [
   {
