@@ -1,6 +1,6 @@
 import { toEventBridgeEvent, type CloudTrailRecord } from '../engines/cloudtrail/index.js';
 import type { AssumeRoleRequest, Decision } from '../engines/iam-policy/index.js';
-import { trustDecision } from './policy.js';
+import { policyDecision, trustDecision } from './policy.js';
 import { REASON_TAG_KEYS } from '../engines/conventions.js';
 import type { RoleModel, SystemModel, UserModel } from './model.js';
 import { lookAlikeOf, personsOf, strangerFor, type Person } from './persons.js';
@@ -195,6 +195,31 @@ function bestAttempt(
     first ??= attempt;
   }
   return first as { decision: Decision; request: AssumeRoleRequest; caller: Caller };
+}
+
+/**
+ * A call made with the role's session that the role's own identity policies deny explicitly — e.g. a
+ * Region lock (Deny `*` where `aws:RequestedRegion` is not a watched Region): the session cannot make it
+ * there, so in a Region nobody watches it is blocked, not a gap. Sign-in calls are not decided by
+ * identity policies (`n/a`), nor is anything the policies do not deny.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html
+ */
+function sessionDecision(role: RoleModel, record: CloudTrailRecord, region: string): Decision | 'n/a' {
+  const service = String(record.eventSource ?? '').split('.')[0];
+  if (!service || service === 'signin' || role.policies.length === 0) return 'n/a';
+  const request = {
+    action: `${service}:${String(record.eventName)}`,
+    resource: '*',
+    principal: { type: 'AWS' as const, id: role.arn },
+    context: {
+      'aws:RequestedRegion': region,
+      'aws:PrincipalArn': role.arn,
+      'aws:PrincipalAccount': role.account,
+    },
+  };
+  return role.policies.some((doc) => policyDecision(doc, request) === 'ExplicitDeny')
+    ? 'ExplicitDeny'
+    : 'n/a';
 }
 
 function federatedDecision(
@@ -424,7 +449,7 @@ function roleAttempts(
     actor: 'named',
     principal: sessionArn,
     target: role.arn,
-    trust: 'n/a',
+    trust: sessionDecision(role, record, region),
     expectDenied: false,
     expectAlert,
     expectLog: true,
@@ -628,7 +653,7 @@ function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
     problems.push(`no alert reached a person${a.variant ? ` (${a.variant})` : ''}`);
   if (o.unrecorded?.asked)
     problems.push(`the data event is not recorded by CloudTrail: ${o.unrecorded.reason}`);
-  else if (a.expectLog && !o.logged && !o.notLoggedByConfiguration && !o.unrecorded)
+  else if (a.expectLog && !o.logged && !o.notLoggedByConfiguration && !o.unrecorded && !(denied && !watched))
     problems.push('the action was not logged');
   if (a.expectDenied && a.trust === 'Allow')
     problems.push(`the trust policy lets ${a.actor} ${a.principal} in`);

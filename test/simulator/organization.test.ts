@@ -165,6 +165,45 @@ describe('a StackSet on the root (the security account is a member too)', () => 
   });
 });
 
+describe('a Region without a stack instance', () => {
+  const lock = {
+    PolicyName: 'RegionLock',
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': [...REGIONS] } },
+        },
+      ],
+    },
+  };
+  const gapsIn = (r: VerifyResult, region: string) =>
+    [...new Set(r.scenarios.filter((s) => !s.ok && s.region === region).map((s) => s.wayIn))].sort();
+
+  it("is a gap for calls made with a session there, unless the role's own policy denies them (Region lock)", () => {
+    const regions = [...REGIONS, 'ap-south-1'];
+    expect(gapsIn(verifyOrg(orgFixture(), ORG_MAP, regions).result, 'ap-south-1')).toEqual([
+      'GetSigninToken',
+      'ReadAction',
+      'RoleChaining',
+      'WriteAction',
+    ]);
+    const f = orgFixture();
+    const role = (f.member['Resources'] as Record<string, Json>)['BreakGlassRole'] as Json;
+    (role['Properties'] as Json)['Policies'] = [lock];
+    const { result } = verifyOrg(f, ORG_MAP, regions);
+    // Sign-in to the console is not decided by identity policies: still unwatched there.
+    expect(gapsIn(result, 'ap-south-1')).toEqual(['GetSigninToken']);
+    const read = result.scenarios.find((s) => s.wayIn === 'ReadAction' && s.region === 'ap-south-1');
+    expect(read?.trust).toBe('ExplicitDeny');
+    // In a watched Region the lock does not apply and the call is logged.
+    expect(gapsIn(result, 'eu-central-1')).toEqual([]);
+  });
+});
+
 describe('the organization trail', () => {
   it('counts for the member accounts: no "no CloudTrail trail" warning when the management account has one', () => {
     const without = verifyOrg().result.warnings.join('\n');
