@@ -170,3 +170,35 @@ export function writeRecords(
     gzipSync(JSON.stringify({ Records: records })),
   );
 }
+
+/**
+ * The hand-built console sign-ins of `console-federation.json` (the access portal opening the console
+ * for the permission set: one without and one with a session context) made by the session of `c`:
+ * its role, account, Region and session name, a second after the session was created.
+ */
+export function consoleSignIns(c: Copy): CloudTrailRecord[] {
+  const first = sessionRecords(c)[1]!.userIdentity!;
+  const session = String(first.principalId).split(':')[1]!;
+  const created = String(first.sessionContext?.attributes?.['creationDate']);
+  const at = new Date(Date.parse(created) + 1000).toISOString().replace('.000Z', 'Z');
+  return (fixture('console-federation.json')['records'] as Json[]).map((orig, i) => {
+    const r = structuredClone(orig);
+    const ui = r['userIdentity'] as Json;
+    ui['arn'] = `arn:aws:sts::${c.account}:assumed-role/${nameOf(c.roleArn)}/${session}`;
+    ui['principalId'] = `${String(ui['principalId']).split(':')[0]}:${session}`;
+    ui['accountId'] = c.account;
+    const issuer = (ui['sessionContext'] as Json | undefined)?.['sessionIssuer'] as Json | undefined;
+    if (issuer) {
+      issuer['arn'] = c.roleArn;
+      issuer['userName'] = nameOf(c.roleArn);
+      issuer['accountId'] = c.account;
+    }
+    const extra = r['additionalEventData'] as Json;
+    extra['SamlProviderArn'] = String(extra['SamlProviderArn']).replace(/::\d{12}:/, `::${c.account}:`);
+    r['recipientAccountId'] = c.account;
+    r['awsRegion'] = c.region;
+    r['eventTime'] = at;
+    r['eventID'] = `${String(r['eventID'])}-${c.tag}-${i}`;
+    return r as unknown as CloudTrailRecord;
+  });
+}

@@ -11,7 +11,16 @@ import { TrailStore } from '../../src/report/store.js';
 import { runCli } from '../../src/cli/program.js';
 import { captureIO } from '../cli/capture.js';
 import { tempDir } from '../temp.js';
-import { deniedWayIn, LOOK_ALIKES, SESSIONS, SET, writeRecords, writeTrail } from './permission-set-trail.js';
+import {
+  consoleSignIns,
+  deniedWayIn,
+  LOOK_ALIKES,
+  SESSIONS,
+  SET,
+  sessionRecords,
+  writeRecords,
+  writeTrail,
+} from './permission-set-trail.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'organization.config.yaml');
 /** Only the permission set (no role, no user): what the report finds is the set's doing alone. */
@@ -115,6 +124,23 @@ describe('report: a break-glass Identity Center permission set (organization.per
       expect(ss.map((s) => [s.status, s.wayIn, s.principal, s.failure?.errorCode])).toEqual(
         SESSIONS.map((c) => ['failed', 'AssumeRoleWithSAML', c.roleArn, 'AccessDenied']),
       );
+    }
+  });
+
+  it('puts the console sign-in of the session (access portal federation) in the session', async () => {
+    const dir = tempDir('bg-permission-set-console-');
+    for (const c of SESSIONS)
+      writeRecords(dir, c.account, c.region, c.tag, [...sessionRecords(c), ...consoleSignIns(c)]);
+    for (const fast of [false, true]) {
+      const ss = await read(setOnly, fast, dir);
+      expect(ss.map((s) => [s.principal, s.wayIn, s.actions.map((a) => a.eventName).slice(0, 3)])).toEqual(
+        SESSIONS.map((c) => [
+          c.roleArn,
+          'AssumeRoleWithSAML',
+          ['AssumeRoleWithSAML', 'ConsoleLogin', 'ConsoleLogin'],
+        ]),
+      );
+      expect(ss.map((s) => s.counts.total)).toEqual([7, 7]);
     }
   });
 
