@@ -41,6 +41,11 @@ function busRef(path: string, prop: string, arn: string): BusRef {
   return { region: m[1]!, account: m[2]!, name: m[3]! };
 }
 
+/** Physical-name prefix of the member resources of StackSet `stackSetName`. */
+function memberNamePrefix(stackSetName: string): string {
+  return `${stackSetName.slice(0, 40)}-`;
+}
+
 /** Properties of {@link BreakGlassOrganizationCentral}. */
 export interface BreakGlassOrganizationCentralProps extends BreakGlassAlertingOptions {
   /** The organization (`o-…`): the central and tamper buses admit its accounts (`aws:PrincipalOrgID`). */
@@ -52,6 +57,12 @@ export interface BreakGlassOrganizationCentralProps extends BreakGlassAlertingOp
    * @default - none
    */
   readonly permissionSetName?: string;
+  /**
+   * Name of the StackSet of the member accounts (its name prefixes their resources; the central copy
+   * of their tamper rules matches it).
+   * @default `<this stack's name>-Member` (what `BreakGlassOrganization` defaults to in a stack named `<name>-Organization`)
+   */
+  readonly memberStackSetName?: string;
 }
 
 /**
@@ -90,6 +101,7 @@ export class BreakGlassOrganizationCentral extends Construct implements BreakGla
       deniedAttempts: props.deniedAttempts ?? 'summary',
       retention: props.retention,
       tamperBus: this.tamperAlerts?.eventBus,
+      memberNamePrefix: memberNamePrefix(props.memberStackSetName ?? `${Stack.of(this).stackName}-Member`),
     });
     this.actionLog = rules.actionLog;
   }
@@ -237,7 +249,7 @@ export class BreakGlassOrganization extends Construct {
       ...(props.permissionSetName
         ? { forwardBranches: permissionSetForwardBranches(props.permissionSetName) }
         : {}),
-      namePrefix: `${stackSetName.slice(0, 40)}-`,
+      namePrefix: memberNamePrefix(stackSetName),
       description: `Break-glass role ${props.roleName} and event forwarding to ${central.account} (breakglass)`,
     };
 

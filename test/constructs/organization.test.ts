@@ -404,7 +404,39 @@ describe('a member account end to end (member forwarders → central rules)', ()
     const { forwarded, central } = replay(record, resolvedTamperBus());
     expect(forwarded).toEqual([expect.stringMatching(/^TamperEvents/)]);
     expect(central.map((r) => r.id)).toEqual([expect.stringMatching(/TamperRule/)]);
+    // The second path: the same call to the central bus, alerted on the alert topic there.
+    const mirror = replay(record, resolvedCentralBus());
+    expect(mirror.forwarded).toEqual([expect.stringMatching(/^TamperMirrorEvents/)]);
+    // The security account's own mirror rules match it (they match names by prefix, in any account).
+    expect(mirror.central.map((r) => r.id)).toEqual([
+      expect.stringMatching(/^CentralTamperAlertsMirrorEvents/),
+    ]);
+    expect(mirror.central[0]?.targets.map((t) => t['Arn'])).toEqual([alertTopicRef()]);
     const other = { ...record, requestParameters: { name: 'someone-elses-rule' } } as CloudTrailRecord;
     expect(replay(other, resolvedTamperBus()).forwarded).toEqual([]);
+    expect(replay(other, resolvedCentralBus()).forwarded).toEqual([]);
+  });
+
+  it('sends an IAM change to the member role to both paths, reaching the central bus once', () => {
+    const record = {
+      eventVersion: '1.09',
+      eventTime: '2026-11-20T02:13:00Z',
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'AttachRolePolicy',
+      awsRegion: 'us-east-1',
+      recipientAccountId: MEMBERS[0],
+      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${MEMBERS[0]}:assumed-role/Admin/x` },
+      requestParameters: { roleName: 'alice', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      readOnly: false,
+    } as unknown as CloudTrailRecord;
+    expect(replay(record, resolvedTamperBus()).forwarded).toEqual([expect.stringMatching(/^TamperIam/)]);
+    const central = replay(record, resolvedCentralBus());
+    expect(central.forwarded).toHaveLength(1);
+    expect(central.central.map((r) => r.id)).toEqual([
+      // 'alice' does not start with the security account's tamper prefix: a rule of its own, once.
+      expect.stringMatching(/^CentralMemberTamperMirrorRole/),
+    ]);
   });
 });

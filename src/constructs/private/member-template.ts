@@ -45,7 +45,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { TAG_BREAKGLASS_ROLE } from '../../engines/conventions.js';
 import { ssoRoleNamePrefix } from '../../engines/identity-center.js';
-import { TAMPER_CALLS, tamperPatterns } from '../../engines/tamper-calls.js';
+import { TAMPER_CALLS, type TamperPattern, tamperPatterns } from '../../engines/tamper-calls.js';
 import { BreakGlassValidationError } from '../errors.js';
 import { failedInvocations, failureAlarm } from './alarms.js';
 import { ALL_MANAGEMENT_EVENTS } from './alert-forward.js';
@@ -161,6 +161,25 @@ export function permissionSetForwardBranches(set: string): Record<string, unknow
     { detail: { userIdentity: { arn: [{ wildcard: `arn:*:sts::*:assumed-role/${prefix}*` }] } } },
     { detail: { userIdentity: { sessionContext: { sessionIssuer: { userName: [{ prefix }] } } } } },
   ];
+}
+
+/**
+ * The tamper patterns of a member account's break-glass resources: every resource named
+ * `<namePrefix>…` (and the roles named in `roleNames`). The same template runs in every Region, so IAM calls are kept everywhere (their
+ * records arrive in us-east-1 only). Shared by the member rules and the central mirror rules.
+ */
+export function memberTamperPatterns(
+  namePrefix: string,
+  roleNames: readonly string[],
+): Map<string, TamperPattern> {
+  return tamperPatterns(TAMPER_CALLS, {
+    prefix: namePrefix,
+    namePrefixes: [],
+    names: [],
+    keyArns: [],
+    roleNames: [...roleNames],
+    userNames: [],
+  });
 }
 
 /** Builds the member stack in `app` (its own App: the member template is not a stack of the main assembly). */
@@ -312,18 +331,12 @@ export function buildMemberStack(app: App, id: string, props: MemberTemplateProp
     ),
   );
 
+  // Two paths, as in a single account (see tamper.ts): each tamper call goes to the tamper bus and,
+  // by a second rule, to the central bus; deleting or disabling one rule leaves the other, which
+  // reports that very change.
   const tamperRules: events.Rule[] = [];
   if (tamperArn) {
-    const targets = {
-      prefix: p,
-      namePrefixes: [],
-      names: [],
-      keyArns: [],
-      roleNames: [props.roleName],
-      userNames: [],
-    };
-    // The same template runs in every Region: IAM calls are kept (they arrive in us-east-1 only).
-    for (const [group, pattern] of tamperPatterns(TAMPER_CALLS, targets)) {
+    for (const [group, pattern] of memberTamperPatterns(p, [props.roleName])) {
       tamperRules.push(
         forward(
           `Tamper${group}`,
@@ -332,6 +345,20 @@ export function buildMemberStack(app: App, id: string, props: MemberTemplateProp
           tamperArn,
           'ENABLED',
           'Forward changes to the break-glass resources of this member account to the tamper bus',
+        ),
+      );
+    }
+    // The role's IAM calls already reach the central bus through the forwarding rule (its IAM
+    // branch): the mirror leaves the role out, so that no call arrives there twice.
+    for (const [group, pattern] of memberTamperPatterns(p, [])) {
+      tamperRules.push(
+        forward(
+          `TamperMirror${group}`,
+          `tamper-mirror-${group.toLowerCase()}`,
+          pattern,
+          centralArn,
+          'ENABLED',
+          'Forward changes to the break-glass resources of this member account to the central bus',
         ),
       );
     }

@@ -22,6 +22,9 @@ import { commonFields, logsReads, type LogActionsMode, type PatternJson } from '
 import { DeniedSummary } from './denied-summary.js';
 import { isDeniedAttempt } from './drill-callers.js';
 import type { MemberWatch } from './member-watch.js';
+import { memberTamperPatterns } from './member-template.js';
+import { TAMPER_CALLS } from '../../engines/tamper-calls.js';
+import { tamperPrefix } from '../tamper.js';
 import { memberActionPatterns, memberRoleFamilies } from './org-patterns.js';
 
 export interface OrganizationRulesProps {
@@ -36,6 +39,11 @@ export interface OrganizationRulesProps {
   readonly retention?: logs.RetentionDays;
   /** The tamper bus (its policy admits the organization too). */
   readonly tamperBus?: events.EventBus;
+  /**
+   * Physical-name prefix of the member resources (`<StackSet name>-`): the central mirror of the
+   * members' tamper rules matches it. @default - no mirror rules
+   */
+  readonly memberNamePrefix?: string;
 }
 
 export interface OrganizationRules {
@@ -92,6 +100,28 @@ function watchFields(w: MemberWatch): FieldMap {
   };
 }
 
+/** The tamper calls on the member role (by name) alone. */
+function roleTamperPattern(roleName: string): Record<string, unknown> {
+  return {
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: ['iam.amazonaws.com'],
+      eventName: TAMPER_CALLS.filter((c) => c.kind === 'role').map((c) => c.eventName),
+      requestParameters: { roleName: [roleName] },
+    },
+  };
+}
+
+/** What a member tamper alert says: the call, who made it, in which account and Region. */
+function memberTamperMessage(): events.RuleTargetInput {
+  const f = (path: string) => events.EventField.fromPath(path);
+  return events.RuleTargetInput.fromText(
+    `Break-glass TAMPER alert in member account ${events.EventField.account}: ${f('$.detail.eventName')} (${f('$.detail.eventSource')}) by ${f('$.detail.userIdentity.arn')} ` +
+      `in ${events.EventField.region} at ${events.EventField.time}. ` +
+      'A change to the break-glass role or forwarding of a member account: check it was planned.',
+  );
+}
+
 /** Adds the organization's central rules to `channels` (in the security account). */
 export function addOrganizationRules(
   scope: Construct,
@@ -140,6 +170,30 @@ export function addOrganizationRules(
     ];
     for (const a of actions)
       channels.addCentralRule(scope, `${a.id}Log`, a.pattern, (d) => new LogGroupTarget(group, d), reads);
+  }
+
+  // The second tamper path of the members: their mirror rules forward the calls to this bus. The
+  // security account's own tamper mirror rules (tamper.ts) already match them when the member names
+  // and the role name start with this stack's tamper prefix (they match by prefix, in any account);
+  // only what they miss gets a rule here, so that no call is alerted twice.
+  if (props.tamperBus && props.memberNamePrefix !== undefined) {
+    const own = tamperPrefix(Stack.of(scope).stackName);
+    const namesCovered = props.memberNamePrefix.startsWith(own);
+    const roleCovered = props.roleName.startsWith(own);
+    const patterns: [string, Record<string, unknown>][] = namesCovered
+      ? roleCovered
+        ? []
+        : [['Role', roleTamperPattern(props.roleName)]]
+      : [...memberTamperPatterns(props.memberNamePrefix, roleCovered ? [] : [props.roleName])];
+    for (const [group, pattern] of patterns) {
+      channels.addCentralRule(
+        scope,
+        `MemberTamperMirror${group}`,
+        cdkShape(pattern),
+        (d) => new TopicTarget(channels.alertTopic, d, memberTamperMessage()),
+        false,
+      );
+    }
   }
 
   // Delivery alarms of the member accounts arrive as alarm state changes; they go to the tamper
