@@ -33,6 +33,8 @@ interface Forwarded {
   readonly wayIn: string;
   readonly busArn: string;
   readonly text: string;
+  /** The same for the same (bus, text) in every Region: per-account results are kept by it. */
+  readonly id: number;
   readonly matched: ReadonlySet<number>;
 }
 
@@ -157,6 +159,7 @@ function forwardedOf(
   plan: TemplatePlan,
   region: string,
   dests: readonly BusModel[],
+  ids: Map<string, number>,
 ): { forwarded: Forwarded[]; admitted: boolean } {
   const mine = new Set(plan.stackNames);
   const forwarded: Forwarded[] = [];
@@ -167,13 +170,12 @@ function forwardedOf(
       const event: EventBridgeEvent = toEventBridgeEvent(record);
       for (const d of dests) {
         const hits = ruleSetOf(d).set.matching(event);
-        if (hits.length > 0)
-          forwarded.push({
-            wayIn,
-            busArn: d.arn,
-            text: JSON.stringify(project(event, pathTreeOf(d))),
-            matched: new Set(hits),
-          });
+        if (hits.length === 0) continue;
+        const text = JSON.stringify(project(event, pathTreeOf(d)));
+        const key = `${d.arn}\u0000${text}`;
+        let id = ids.get(key);
+        if (id === undefined) ids.set(key, (id = ids.size));
+        forwarded.push({ wayIn, busArn: d.arn, text, id, matched: new Set(hits) });
       }
     }
   }
@@ -214,13 +216,12 @@ function centralRuleProblems(
   basis: RegionBasis,
   rep: string,
   account: string,
-  memo: Map<string, readonly string[]>,
+  memo: (readonly string[] | undefined)[],
 ): string[] {
   const out = new Set<string>();
   for (const f of basis.forwarded) {
     // The same projected event in another Region (patterns that do not look at the Region) is judged once.
-    const key = `${f.busArn}\u0000${f.text}`;
-    let found = memo.get(key);
+    let found = memo[f.id];
     if (!found) {
       const bus = model.buses.get(f.busArn);
       const event = JSON.parse(swap(f.text, rep, account)) as EventBridgeEvent;
@@ -232,7 +233,7 @@ function centralRuleProblems(
           (r) =>
             `central rule ${r.name} on ${bus?.name ?? f.busArn} takes ${f.wayIn} from account ${rep} but not from account ${account}: its pattern names an account (central rules must match member events by role name, not account)`,
         );
-      memo.set(key, found);
+      memo[f.id] = found;
     }
     for (const p of found) out.add(p);
   }
@@ -267,11 +268,12 @@ function templateChecks(context: CheckContext, org: OrganizationPlan, t: number)
 
   // Once per Region: the representative's forwarders and forwarded events; Regions its role admits.
   const basis = new Map<string, RegionBasis>();
+  const ids = new Map<string, number>();
   const expected: string[] = [];
   for (const region of context.regions) {
     const forwarders = forwardersOf(context.model, plan, region);
     const dests = [...new Map(forwarders.map((f) => [f.dest.arn, f.dest])).values()];
-    const { forwarded, admitted } = forwardedOf(context, plan, region, dests);
+    const { forwarded, admitted } = forwardedOf(context, plan, region, dests, ids);
     basis.set(region, { forwarders, forwarded });
     if (admitted || plan.regions.includes(region)) expected.push(region);
   }
@@ -296,7 +298,7 @@ function templateChecks(context: CheckContext, org: OrganizationPlan, t: number)
     );
 
   let policyMemo = new Map<string, string | undefined>();
-  let ruleMemo = new Map<string, readonly string[]>();
+  let ruleMemo: (readonly string[] | undefined)[] = [];
   const wiring = (account: string, region: string, deployed: boolean): void => {
     if (!deployed) {
       out.push(
@@ -356,7 +358,7 @@ function templateChecks(context: CheckContext, org: OrganizationPlan, t: number)
 
   const forAccount = (account: string, deployed: (region: string) => boolean) => {
     policyMemo = new Map();
-    ruleMemo = new Map();
+    ruleMemo = [];
     for (const region of expected) wiring(account, region, deployed(region));
   };
   for (const account of accounts) forAccount(account, (r) => instances.has(`${account}/${r}`));
