@@ -3,7 +3,14 @@ import { WAYS_IN } from './verify.js';
 
 /** One cell of the coverage matrix. */
 export type Cell =
-  'alerted' | 'summarised' | 'blocked' | 'missed' | 'unlogged-by-choice' | 'unrecorded' | 'none';
+  | 'alerted'
+  | 'summarised'
+  | 'blocked'
+  | 'missed'
+  | 'unlogged-by-choice'
+  | 'unrecorded'
+  | 'session-alerted'
+  | 'none';
 
 export const CELL_SYMBOL: Readonly<Record<Cell, string>> = {
   alerted: '✓',
@@ -12,6 +19,7 @@ export const CELL_SYMBOL: Readonly<Record<Cell, string>> = {
   missed: '✗',
   'unlogged-by-choice': '○',
   unrecorded: '◌',
+  'session-alerted': '↑',
   none: '·',
 };
 
@@ -21,6 +29,7 @@ export const LEGEND = [
   '⊘ blocked by the trust policy (alerted, or in a Region nobody watches)',
   '◌ not recorded by CloudTrail: no trail selects these data events (dataEvents)',
   'Σ alerted; the denied attempts there are summarised: one alert per burst (deniedAttempts)',
+  '↑ console sign-in not watched in this Region; the session was alerted when it began, and the Region lock denies its calls here',
 ].join('\n');
 
 /**
@@ -33,6 +42,7 @@ export function cellOf(scenarios: readonly ScenarioResult[]): Cell {
   if (scenarios.length === 0) return 'none';
   if (scenarios.some((s) => !s.ok)) return 'missed';
   if (scenarios.some((s) => s.notRecorded)) return 'unrecorded';
+  if (scenarios.some((s) => s.sessionLocked)) return 'session-alerted';
   if (scenarios.some((s) => s.notLoggedByConfiguration)) return 'unlogged-by-choice';
   const decided = scenarios.filter((s) => s.trust !== 'n/a');
   if (decided.length > 0 && decided.every((s) => s.trust !== 'Allow')) return 'blocked';

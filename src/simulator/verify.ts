@@ -65,6 +65,12 @@ export interface ScenarioResult {
   readonly notRecorded: boolean;
   /** For data events: which trail records it, or why none does. */
   readonly trail?: string;
+  /**
+   * A console sign-in (`GetSigninToken`) with a session of the role in a Region nobody watches, where
+   * the role cannot be assumed and its own policies deny every call: not alerted by itself, but the
+   * session was alerted when it began (in a watched Region) and can do nothing here. Not a gap.
+   */
+  readonly sessionLocked?: boolean;
   readonly ok: boolean;
   /** Which form of the record this is, when a way in has several (e.g. `denial wording explicit-scp`). */
   readonly variant?: string;
@@ -112,6 +118,8 @@ interface Attempt {
   readonly variant?: string;
   readonly expectAlert: boolean;
   readonly expectLog: boolean;
+  /** See `ScenarioResult.sessionLocked`: the session cannot start or act in this Region. */
+  readonly sessionLocked?: boolean;
 }
 
 const REASON_TAGS: Readonly<Record<string, string>> = Object.fromEntries(
@@ -206,9 +214,17 @@ function bestAttempt(
  */
 function sessionDecision(role: RoleModel, record: CloudTrailRecord, region: string): Decision | 'n/a' {
   const service = String(record.eventSource ?? '').split('.')[0];
-  if (!service || service === 'signin' || role.policies.length === 0) return 'n/a';
+  if (!service || service === 'signin') return 'n/a';
+  return deniedBySessionPolicies(role, `${service}:${String(record.eventName)}`, region)
+    ? 'ExplicitDeny'
+    : 'n/a';
+}
+
+/** The role's own identity policies deny `action` to its sessions in `region` (a Region lock does). */
+function deniedBySessionPolicies(role: RoleModel, action: string, region: string): boolean {
+  if (role.policies.length === 0) return false;
   const request = {
-    action: `${service}:${String(record.eventName)}`,
+    action,
     resource: '*',
     principal: { type: 'AWS' as const, id: role.arn },
     context: {
@@ -217,9 +233,7 @@ function sessionDecision(role: RoleModel, record: CloudTrailRecord, region: stri
       'aws:PrincipalAccount': role.account,
     },
   };
-  return role.policies.some((doc) => policyDecision(doc, request) === 'ExplicitDeny')
-    ? 'ExplicitDeny'
-    : 'n/a';
+  return role.policies.some((doc) => policyDecision(doc, request) === 'ExplicitDeny');
 }
 
 function federatedDecision(
@@ -425,8 +439,15 @@ function roleAttempts(
   const person = named[0] as Person;
   const session = assumedRoleIdentity(role.arn, person.name, { mfa: true, sourceIdentity: person.name });
   const sessionArn = String(session['arn']);
-  out.push(
-    entry(
+  // Sign-in is not decided by identity policies, and it is recorded in the Region of the sign-in
+  // endpoint used (https://docs.aws.amazon.com/general/latest/gr/signin-service.html lists one per
+  // Region). A session can only begin where the trust policy allows AssumeRole, and a Region lock
+  // denies every call it would make from the console here.
+  const sessionLocked =
+    bestAttempt(person, role, region, true, false).decision !== 'Allow' &&
+    deniedBySessionPolicies(role, 'ec2:DescribeInstances', region);
+  out.push({
+    ...entry(
       'GetSigninToken',
       'named',
       sessionArn,
@@ -441,7 +462,8 @@ function roleAttempts(
         success: true,
       }),
     ),
-  );
+    ...(sessionLocked ? { sessionLocked } : {}),
+  });
   /** A call made with the break-glass session: always logged, alerted when it is a way onward. */
   const sessionCall = (wayIn: WayIn, expectAlert: boolean, record: CloudTrailRecord): Attempt => ({
     wayIn,
@@ -649,7 +671,8 @@ function observe(model: SystemModel, a: Attempt): Observed {
 function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
   const denied = a.trust === 'ExplicitDeny' || a.trust === 'ImplicitDeny';
   const problems: string[] = [];
-  if (a.expectAlert && !o.alerted && !(denied && !watched))
+  const lockedOut = a.sessionLocked === true && !watched && !o.alerted;
+  if (a.expectAlert && !o.alerted && !(denied && !watched) && !lockedOut)
     problems.push(`no alert reached a person${a.variant ? ` (${a.variant})` : ''}`);
   if (o.unrecorded?.asked)
     problems.push(`the data event is not recorded by CloudTrail: ${o.unrecorded.reason}`);
@@ -674,6 +697,7 @@ function judge(a: Attempt, o: Observed, watched: boolean): ScenarioResult {
     notLoggedByConfiguration: o.notLoggedByConfiguration,
     notRecorded: o.unrecorded !== undefined && !o.unrecorded.asked,
     ...(o.trail ? { trail: o.trail } : {}),
+    ...(lockedOut ? { sessionLocked: true } : {}),
     ok: problems.length === 0,
     ...(a.variant ? { variant: a.variant } : {}),
     problems,

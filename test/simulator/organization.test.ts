@@ -3,7 +3,13 @@
  * the representative replay, and the per-account wiring checks. Gap tests mutate the fixture.
  */
 import { describe, expect, it } from 'vitest';
-import { buildModel, verifyModel, type StackInput, type VerifyResult } from '../../src/simulator/index.js';
+import {
+  buildModel,
+  cellOf,
+  verifyModel,
+  type StackInput,
+  type VerifyResult,
+} from '../../src/simulator/index.js';
 import {
   ADDED_LATER,
   expandOrganization,
@@ -195,12 +201,27 @@ describe('a Region without a stack instance', () => {
     const role = (f.member['Resources'] as Record<string, Json>)['BreakGlassRole'] as Json;
     (role['Properties'] as Json)['Policies'] = [lock];
     const { result } = verifyOrg(f, ORG_MAP, regions);
-    // Sign-in to the console is not decided by identity policies: still unwatched there.
-    expect(gapsIn(result, 'ap-south-1')).toEqual(['GetSigninToken']);
+    expect(gapsIn(result, 'ap-south-1')).toEqual([]);
     const read = result.scenarios.find((s) => s.wayIn === 'ReadAction' && s.region === 'ap-south-1');
     expect(read?.trust).toBe('ExplicitDeny');
+    // Sign-in to the console is not decided by identity policies and is not watched there; the session
+    // could only begin (alerted) in a watched Region and can do nothing here: marked, not a gap.
+    const signin = result.scenarios.find((s) => s.wayIn === 'GetSigninToken' && s.region === 'ap-south-1');
+    expect(signin).toMatchObject({ ok: true, alerted: false, sessionLocked: true });
+    expect(cellOf(result.scenarios.filter((s) => s === signin))).toBe('session-alerted');
     // In a watched Region the lock does not apply and the call is logged.
     expect(gapsIn(result, 'eu-central-1')).toEqual([]);
+    expect(result.scenarios.some((s) => s.region === 'eu-central-1' && s.sessionLocked)).toBe(false);
+  });
+
+  it('is a gap for the console sign-in when the session could also begin there (no Region in the trust policy)', () => {
+    const f = orgFixture();
+    const role = (f.member['Resources'] as Record<string, Json>)['BreakGlassRole'] as Json;
+    (role['Properties'] as Json)['Policies'] = [lock];
+    const trust = (role['Properties'] as Json)['AssumeRolePolicyDocument'] as Json;
+    for (const st of trust['Statement'] as Json[]) delete (st['Condition'] as Json)['StringEquals'];
+    const { result } = verifyOrg(f, ORG_MAP, [...REGIONS, 'ap-south-1']);
+    expect(gapsIn(result, 'ap-south-1')).toEqual(['AssumeRole', 'GetSigninToken', 'SwitchRole']);
   });
 });
 
