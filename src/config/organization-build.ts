@@ -14,6 +14,7 @@ import type { TrustedAccountUsers } from '../constructs/break-glass-role.js';
 import { BreakGlassDoctorPolicy } from '../constructs/doctor-policy.js';
 import { BreakGlassOrganization, BreakGlassOrganizationCentral } from '../constructs/organization.js';
 import { BreakGlassPermissionSet } from '../constructs/permission-set.js';
+import { addOrgDeployerPolicyStack } from '../constructs/org-deployer-policy.js';
 import { addOrgTrail } from '../constructs/org-trail.js';
 import { toAlertingOptions } from './alerting-schema.js';
 import { deploymentAccount, organizationRegions, type OrganizationConfig } from './organization-schema.js';
@@ -118,6 +119,16 @@ export function addOrganization(
     wrap('organization.orgTrail', () =>
       addOrgTrail(organization, { organizationId: org.id, managementAccount: org.managementAccount }),
     );
+  // A stack of its own: the policy CloudFormation deploys the Organization stack with is not in it.
+  if (org.deployerPolicy)
+    addOrgDeployerPolicyStack(app, {
+      stackName,
+      account: deploymentAccount(org),
+      region: config.region,
+      delegatedAdmin: org.delegatedAdmin !== undefined,
+      orgTrail: org.orgTrail === true,
+      permissionSet: ps !== undefined,
+    });
   if (ps !== undefined) {
     // Identity Center is managed from the management (or delegated-admin) account, in the instance's Region.
     const host =

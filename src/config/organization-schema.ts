@@ -120,6 +120,12 @@ export const organizationSchema = z
       .describe(
         'Create an organization trail in the management account (CloudTrail → EventBridge in every member)',
       ),
+    deployerPolicy: z
+      .boolean()
+      .optional()
+      .describe(
+        'Create <stackName>-OrgDeployer in the deployment account: the least-privilege policy to bootstrap it with (cdk bootstrap --cloudformation-execution-policies)',
+      ),
     permissionSet: permissionSetSchema
       .optional()
       .describe('IAM Identity Center break-glass permission set, alerted on every use in every account'),

