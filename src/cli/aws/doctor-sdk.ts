@@ -145,9 +145,11 @@ const ORGANIZATIONS_MODULE = '@aws-sdk/client-organizations';
  * SDK clients it is an optional dependency of the CLI, and a deployment without a StackSet never
  * loads it.
  */
-export async function loadOrganizationsSdk(): Promise<OrganizationsSdk> {
+export async function loadOrganizationsSdk(
+  importModule: (name: string) => Promise<unknown> = (name) => import(name),
+): Promise<OrganizationsSdk> {
   try {
-    return (await import(ORGANIZATIONS_MODULE)) as OrganizationsSdk;
+    return (await importModule(ORGANIZATIONS_MODULE)) as OrganizationsSdk;
   } catch (e) {
     throw new Error(
       `the organization checks need ${ORGANIZATIONS_MODULE}, which is not installed; install it with: npm install --save-dev ${ORGANIZATIONS_MODULE}`,

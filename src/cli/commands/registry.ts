@@ -117,7 +117,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'doctor',
     summary:
-      'Check the live account read-only: Regions, bootstrap, secrets, trail, drift of rules/policies, subscriptions, alarms, DLQs, drills (exit 1 on a problem)',
+      'Check the live account read-only: Regions, bootstrap, secrets, trail, drift of rules/policies, subscriptions, alarms, DLQs, drills, StackSet instances (exit 1 on a problem)',
     load: async () => (await import('./doctor.js')).doctorCommand,
   },
   {
