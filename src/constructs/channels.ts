@@ -1,14 +1,4 @@
-import {
-  Annotations,
-  Aws,
-  Names,
-  RemovalPolicy,
-  SecretValue,
-  Stack,
-  Tags,
-  Token,
-  Validations,
-} from 'aws-cdk-lib';
+import { Annotations, Aws, Names, RemovalPolicy, SecretValue, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,7 +6,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -46,6 +35,7 @@ import {
   checkQuotasAtSynth,
 } from './private/quotas.js';
 import { watchedRegions } from './private/regions.js';
+import { trailBucket } from './private/trail-bucket.js';
 import {
   LogGroupTarget,
   TopicTarget,
@@ -385,18 +375,7 @@ export class BreakGlassAlertChannels extends Construct {
       );
     }
     if (props.createTrail) {
-      const bucket = new s3.Bucket(this, 'TrailBucket', {
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        versioned: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      Validations.of(bucket).acknowledge({
-        id: 'AwsSolutions-S1',
-        reason:
-          'The trail bucket holds CloudTrail logs (with log file validation); access-logging it needs another bucket per deployment.',
-      });
+      const bucket = trailBucket(this, 'TrailBucket', 'trail');
       this.trail = new cloudtrail.Trail(this, 'Trail', {
         bucket,
         isMultiRegionTrail: true,

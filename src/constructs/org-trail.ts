@@ -20,13 +20,14 @@
  * The trail needs a name known before it exists: the bucket policy names its ARN, and CloudTrail
  * checks that policy when the trail is created (so the trail depends on the policy, not the reverse).
  */
-import { Annotations, Aws, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BreakGlassValidationError } from './errors.js';
+import { trailBucket } from './private/trail-bucket.js';
 
 /** Properties of {@link BreakGlassOrgTrail}. */
 export interface BreakGlassOrgTrailProps {
@@ -125,20 +126,7 @@ export class BreakGlassOrgTrail extends Construct {
       }),
     );
 
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'The organization trail bucket holds CloudTrail logs (with log file validation); access-logging it needs another bucket per deployment.',
-    });
+    const bucket = trailBucket(this, 'Bucket', 'organization trail', key);
     bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudTrailAclCheck',
