@@ -66,5 +66,14 @@ describe('breakglass simulate on permission-set records', () => {
       const endpoints = (e['deliveries'] as Json[]).map((d) => String(d['endpoint']));
       expect(endpoints.join(' ')).toMatch(/email security@example\.com/);
     }
+    // The alert says what happened in words, not the rule's id.
+    const inputs = (e: Json) => (e['deliveries'] as Json[]).map((d) => String(d['input'])).join('\n');
+    const saml = events.find((e) => e['eventName'] === 'AssumeRoleWithSAML' && e['alerted']) as Json;
+    expect(inputs(saml)).toContain('sign-in with the Identity Center permission set devops-break-glass');
+    const consoleIn = events.find((e) => e['eventName'] === 'ConsoleLogin') as Json;
+    expect(inputs(consoleIn)).toContain(
+      'console sign-in with the Identity Center permission set devops-break-glass',
+    );
+    expect(inputs(saml)).not.toContain('PermissionSetAssume');
   }, 300_000);
 });

@@ -15,6 +15,8 @@ export interface MemberWatch {
   readonly id: string;
   readonly kind: MemberWatchKind;
   readonly pattern: Record<string, unknown>;
+  /** What the alert calls it (its first line names it), e.g. `console sign-in with …`. @default - the id */
+  readonly title?: string;
 }
 
 export type MemberWatchKind = 'way-in' | 'action' | 'denied';

@@ -81,7 +81,7 @@ function watchFields(w: MemberWatch): FieldMap {
   const signin = JSON.stringify(w.pattern['source'] ?? []).includes('aws.signin');
   const failed = w.kind === 'denied';
   return {
-    ...commonFields(`${w.id} (member account)`),
+    ...commonFields(`${w.title ?? w.id} (member account)`),
     username: p(signin ? '$.detail.userIdentity.arn' : '$.detail.userIdentity.userName'),
     roleArn: p(
       signin

@@ -65,17 +65,24 @@ export function permissionSetWatch(name: string): MemberWatch[] {
         : {}),
     },
   });
+  const set = `the Identity Center permission set ${name}`;
   return [
     // Every session of the permission set (Identity Center's AssumeRoleWithSAML), or anyone else's
     // AssumeRole* into its role.
-    { id: 'PermissionSetAssume', kind: 'way-in', pattern: assume(true) },
+    { id: 'PermissionSetAssume', kind: 'way-in', title: `sign-in with ${set}`, pattern: assume(true) },
     // A failed AssumeRole* that still names the role in its parameters.
-    { id: 'PermissionSetAssumeFailed', kind: 'denied', pattern: assume(false) },
+    {
+      id: 'PermissionSetAssumeFailed',
+      kind: 'denied',
+      title: `failed sign-in with ${set}`,
+      pattern: assume(false),
+    },
     // A refused call on the role that names it only in the message (a denied STS call has no
     // parameters; an IAM call on the role has roleName, not roleArn).
     {
       id: 'PermissionSetDenied',
       kind: 'denied',
+      title: `refused call on the role of ${set}`,
       pattern: {
         'detail-type': [API_CALL],
         detail: {
@@ -90,6 +97,7 @@ export function permissionSetWatch(name: string): MemberWatch[] {
     {
       id: 'PermissionSetConsole',
       kind: 'way-in',
+      title: `console sign-in with ${set}`,
       pattern: {
         source: ['aws.signin'],
         'detail-type': [CONSOLE_SIGN_IN, API_CALL],
@@ -112,6 +120,7 @@ export function permissionSetWatch(name: string): MemberWatch[] {
     {
       id: 'PermissionSetActions',
       kind: 'action',
+      title: `call made with ${set}`,
       pattern: {
         'detail-type': [API_CALL],
         detail: { userIdentity: { sessionContext: { sessionIssuer: issuer } } },
