@@ -18,6 +18,7 @@
  * A deployment without such a StackSet gets no line from them (it is not an organization deployment).
  */
 import type { OrgAccountInfo, StackInstanceInfo } from '../aws/doctor-ports.js';
+import { selectTargetAccounts } from '../../engines/stackset-targets.js';
 import type { InventoryStack } from './inventory.js';
 import { finding, mapLimit, type DoctorCheck, type DoctorContext, type Finding } from './model.js';
 
@@ -28,8 +29,8 @@ export const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaw
 export interface InstanceGroup {
   readonly ous: readonly string[];
   readonly accounts: readonly string[];
-  /** `AccountFilterType` (NONE when unset). */
-  readonly filter: 'NONE' | 'INTERSECTION' | 'DIFFERENCE' | 'UNION';
+  /** `AccountFilterType` as written (absent: CloudFormation's default, UNION). */
+  readonly filter?: string;
   readonly regions: readonly string[];
 }
 
@@ -62,8 +63,7 @@ export function plannedStackSets(stacks: readonly InventoryStack[]): PlannedStac
           return {
             ous: strings(targets['OrganizationalUnitIds']),
             accounts: strings(targets['Accounts']),
-            filter:
-              filter === 'INTERSECTION' || filter === 'DIFFERENCE' || filter === 'UNION' ? filter : 'NONE',
+            ...(typeof filter === 'string' ? { filter } : {}),
             regions: strings(obj(g)['Regions']),
           };
         },
@@ -149,16 +149,14 @@ export function groupAccounts(
   for (const ou of g.ous)
     for (const a of underOus.get(ou) ?? [])
       if (a.status === 'ACTIVE' && !fromOus.has(a.id)) fromOus.set(a.id, ou);
-  let picked: Map<string, string>;
-  if (g.filter === 'INTERSECTION') picked = new Map([...fromOus].filter(([id]) => g.accounts.includes(id)));
-  else if (g.filter === 'DIFFERENCE')
-    picked = new Map([...fromOus].filter(([id]) => !g.accounts.includes(id)));
-  else if (g.filter === 'UNION') {
-    picked = new Map(fromOus);
-    for (const id of g.accounts) if (!picked.has(id)) picked.set(id, 'listed');
-  } else picked = fromOus;
-  picked.delete(managementAccount);
-  return picked;
+  const picked = selectTargetAccounts({
+    hasOus: g.ous.length > 0,
+    inOus: [...fromOus.keys()],
+    listed: g.accounts,
+    ...(g.filter !== undefined ? { filter: g.filter } : {}),
+    managementAccount,
+  });
+  return new Map(picked.map((id) => [id, fromOus.get(id) ?? 'listed']));
 }
 
 /** Judges the instances of one StackSet against the accounts × Regions it should cover. */

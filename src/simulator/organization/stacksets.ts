@@ -1,4 +1,5 @@
 import { isUnresolved, resolveStacks } from '../../engines/cfn/index.js';
+import { selectTargetAccounts } from '../../engines/stackset-targets.js';
 import type { StackInput } from '../assembly.js';
 import { isObject, str } from '../json.js';
 import type { InstancesGroup, OrgMap, SsoAssignment, StackInstance, StackSetSpec } from './types.js';
@@ -116,32 +117,22 @@ export function readStackSets(stacks: readonly StackInput[]): {
 const inOus = (account: { ou?: string }, ous: readonly string[]): boolean =>
   ous.some((ou) => ou.startsWith('r-') || ou === account.ou);
 
-/**
- * The accounts one instances group deploys to, by CloudFormation's rules for `DeploymentTargets`:
- * `INTERSECTION` = the listed accounts that are in the OUs, `DIFFERENCE` = the OUs' accounts but the
- * listed ones, `UNION` (the default when both are given) = both, `NONE` or OUs alone = the OUs'
- * accounts, accounts alone = those accounts. A service-managed StackSet never deploys to the
- * organization's management account, even when it is in a target OU.
- * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html
- */
+/** The accounts one instances group deploys to (known accounts only): see `selectTargetAccounts`. */
 export function groupAccounts(
   group: InstancesGroup,
   permissionModel: StackSetSpec['permissionModel'],
   org: OrgMap | undefined,
 ): string[] {
-  const known = org?.accounts ?? [];
   const ous = group.organizationalUnitIds;
-  const listed = group.accounts;
-  const inTargetOus = known.filter((a) => inOus(a, ous)).map((a) => a.id);
-  let out: string[];
-  if (ous.length === 0) out = [...listed];
-  else if (listed.length === 0 || group.accountFilterType === 'NONE') out = inTargetOus;
-  else if (group.accountFilterType === 'INTERSECTION') out = inTargetOus.filter((a) => listed.includes(a));
-  else if (group.accountFilterType === 'DIFFERENCE') out = inTargetOus.filter((a) => !listed.includes(a));
-  else out = [...new Set([...inTargetOus, ...listed])];
-  if (permissionModel === 'SERVICE_MANAGED' && org?.managementAccount !== undefined)
-    out = out.filter((a) => a !== org.managementAccount);
-  return out;
+  return selectTargetAccounts({
+    hasOus: ous.length > 0,
+    inOus: (org?.accounts ?? []).filter((a) => inOus(a, ous)).map((a) => a.id),
+    listed: group.accounts,
+    ...(group.accountFilterType !== undefined ? { filter: group.accountFilterType } : {}),
+    ...(permissionModel === 'SERVICE_MANAGED' && org?.managementAccount !== undefined
+      ? { managementAccount: org.managementAccount }
+      : {}),
+  });
 }
 
 /** Every stack instance of a StackSet (account × Region), deduplicated, in account then Region order. */
