@@ -95,7 +95,6 @@ describe('README: cost per member account (example organization)', () => {
           {
             ous: ['ou-ab12-11111111'],
             accounts: [],
-            filter: 'NONE',
             regions: ['eu-west-1', 'eu-central-1', 'us-east-1', 'us-west-2'],
           },
         ],
